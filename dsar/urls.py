@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "DSAR routing"
+admin.site.site_title = "DSAR routing"
+admin.site.index_title = "Privacy desk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("routing.urls")),
+]

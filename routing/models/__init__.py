@@ -1,0 +1,3 @@
+from routing.models.operations import Heartbeat, WorkerCheck
+
+__all__ = ["Heartbeat", "WorkerCheck"]

@@ -34,3 +34,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if _require_services():
         pytest.fail(f"{reason} (DSAR_REQUIRE_SERVICES is set, so this is a failure)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def registry(db):
+    """The shipped registry with its demo customers, loaded into the test database."""
+    from routing.planning import load_demo_customers, load_registry_files
+    from routing.services.registry import registry_load
+
+    return registry_load(files=load_registry_files(), demo_customers=load_demo_customers())

@@ -1,3 +1,18 @@
 from routing.models.operations import Heartbeat, WorkerCheck
+from routing.models.registry import (
+    Customer,
+    CustomerIdentifier,
+    Organisation,
+    Scope,
+    ThirdParty,
+)
 
-__all__ = ["Heartbeat", "WorkerCheck"]
+__all__ = [
+    "Customer",
+    "CustomerIdentifier",
+    "Heartbeat",
+    "Organisation",
+    "Scope",
+    "ThirdParty",
+    "WorkerCheck",
+]

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"  Admin        {base}/admin/")
         self.stdout.write(f"  Health       {base}/healthz")
+        self.stdout.write(f"  Registry     {base}/admin/routing/organisation/")
         self.stdout.write("")
 
     def _ensure_admin(self) -> None:

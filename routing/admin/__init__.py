@@ -1,0 +1,3 @@
+from routing.admin import operations, registry
+
+__all__ = ["operations", "registry"]

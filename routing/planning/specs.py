@@ -1,0 +1,144 @@
+"""The registry's vocabulary and the specs read from ``routing/registry_data``.
+
+The Django models mirror these fields, so the registry files, the admin and the planner
+speak about organisations, scopes, third parties and customers the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("controller", "processor", "independent_controller")
+ACTIONS = ("fulfil", "forward", "redirect")
+KINDS = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "portability",
+    "objection",
+    "marketing_objection",
+    "withdraw_consent",
+    "opt_out_sale",
+    "limit_sensitive",
+    "post_mortem",
+)
+REGIMES = ("gdpr", "uk-gdpr", "ccpa")
+
+# Which actions each role allows (design.md, "The routing rule"): only a processor scope has a
+# choice, and that choice is data so staff can change it without code.
+ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "controller": ("fulfil",),
+    "processor": ("forward", "redirect"),
+    "independent_controller": ("redirect",),
+}
+
+# Tasks a scope may add per kind (ScopeSpec.kind_tasks). The planner adds identify_customer and
+# restore_contact_address itself; they are listed so the vocabulary is in one place.
+TASK_CODES = (
+    "identify_customer",
+    "suppress_contact",
+    "ask_customer_to_block_number",
+    "restore_contact_address",
+    "identify_third_party",
+)
+KIND_TASK_CODES = ("suppress_contact", "ask_customer_to_block_number")
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    key: str
+    name: str
+    description: str
+    question: str
+    role: str
+    action: str
+    policy_section: str
+    kind_actions: dict[str, str] = field(default_factory=dict, hash=False)
+    kind_tasks: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    third_party: str | None = None
+    identifier_types: tuple[str, ...] = ()
+    limits: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @property
+    def organisation(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    def action_for(self, kind: str) -> str:
+        return self.kind_actions.get(kind, self.action)
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    slug: str
+    name: str
+    legal_name: str
+    website: str
+    privacy_email: str | None
+    contact_problem: str | None
+    address: str
+    country: str | None
+    timezone: str
+    holiday_country: str | None
+    holiday_subdivision: str | None
+    default_regime: str
+    authority_name: str
+    authority_url: str
+    policy_url: str
+    policy_date: datetime.date | None  # None when the published text carries no date
+    minimum_age: int | None
+    reference_prefix: str
+    kinds: tuple[str, ...]
+    scopes: tuple[ScopeSpec, ...]
+    # Each commitment: {"label", "days" or "months", "kinds"?, "regimes"?, "source"}.
+    commitments: tuple[dict[str, Any], ...] = field(default=(), hash=False)
+    forward_within_working_days: int = 1
+
+    def scope(self, key: str) -> ScopeSpec | None:
+        for scope in self.scopes:
+            if scope.key == key:
+                return scope
+        return None
+
+    @property
+    def scope_keys(self) -> list[str]:
+        return [scope.key for scope in self.scopes]
+
+
+@dataclass(frozen=True)
+class ThirdPartySpec:
+    slug: str
+    name: str
+    website: str
+    policy_url: str
+    privacy_email: str | None
+    contact_problem: str | None
+
+
+@dataclass(frozen=True)
+class CustomerSpec:
+    organisation: str
+    name: str
+    email: str | None
+    identifiers: tuple[tuple[str, str], ...]
+    demo: bool = True
+
+
+@dataclass(frozen=True)
+class RegistryFiles:
+    organisations: tuple[OrganisationSpec, ...]
+    third_parties: tuple[ThirdPartySpec, ...]
+
+    def organisation(self, slug: str) -> OrganisationSpec | None:
+        for organisation in self.organisations:
+            if organisation.slug == slug:
+                return organisation
+        return None
+
+    def third_party(self, slug: str) -> ThirdPartySpec | None:
+        for third_party in self.third_parties:
+            if third_party.slug == slug:
+                return third_party
+        return None

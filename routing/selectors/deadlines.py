@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import zoneinfo
+from datetime import date, datetime
 
-from routing.clock import ClockInput, Commitment
-from routing.models import Organisation
+from django.utils import timezone
+
+from routing.clock import ClockInput, Commitment, Deadlines, compute_deadlines
+from routing.models import Organisation, Request
 
 
 def organisation_commitments(organisation: Organisation) -> tuple[Commitment, ...]:
@@ -34,3 +37,33 @@ def clock_input_for(
         regime_reason=regime_reason
         or f"{organisation.name}'s default regime is {regime or organisation.default_regime}.",
     )
+
+
+def request_deadlines(request: Request, *, paused_days: int | None = None) -> Deadlines:
+    """The clock for a stored request: of its kinds, the one due first binds."""
+    organisation = request.organisation
+    results = [
+        compute_deadlines(
+            ClockInput(
+                regime=request.regime,
+                timezone=organisation.timezone,
+                received_at=request.received_at,
+                country=organisation.holiday_country or None,
+                subdivision=organisation.holiday_subdivision or None,
+                kind=kind,
+                paused_days=request.paused_days if paused_days is None else paused_days,
+                restarted_on=request.restarted_on,
+                commitments=organisation_commitments(organisation),
+                forward_working_days=organisation.forward_within_working_days,
+                regime_reason=request.regime_reason,
+            )
+        )
+        for kind in (request.kinds or [None])
+    ]
+    return min(results, key=lambda d: (d.due_on, d.extended_due_on or d.due_on))
+
+
+def local_today(organisation: Organisation, now: datetime | None = None) -> date:
+    """Today's date where the organisation is: deadlines end at midnight there."""
+    moment = now or timezone.now()
+    return moment.astimezone(zoneinfo.ZoneInfo(organisation.timezone)).date()

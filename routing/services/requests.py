@@ -1,0 +1,753 @@
+"""The request lifecycle: one service per transition, used alike by admin, API and tasks.
+
+Each transition checks the move is allowed (TransitionError, nothing changed), takes a
+row lock, changes the row, recomputes the stored dates, and writes its event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from routing.clock import REGIMES, applicable_regime
+from routing.identifiers import InvalidIdentifier, normalise_phone
+from routing.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    Customer,
+    Event,
+    Organisation,
+    ReferenceCounter,
+    Request,
+    Route,
+    RouteStatus,
+    Scope,
+    Status,
+    ThirdParty,
+)
+from routing.planning import Plan, PlanningError
+from routing.selectors.deadlines import local_today, request_deadlines
+from routing.selectors.planning import plan_for
+from routing.selectors.registry import DatabaseRegistry
+from routing.services.actors import Actor
+
+DUPLICATE_WINDOW = timedelta(days=30)
+WORKING = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
+
+
+class TransitionError(Exception):
+    """A move the request's state does not allow; nothing was changed."""
+
+    def __init__(self, message: str, *, code: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class DenialGround:
+    code: str
+    label: str
+    # What the subject reads; {organisation}, {authority} and {authority_url} are filled in.
+    subject_text: str
+
+
+_REMEDY = (
+    " You may lodge a complaint with {authority} ({authority_url}) and seek a judicial remedy."
+)
+DENIAL_GROUNDS: dict[str, DenialGround] = {
+    ground.code: ground
+    for ground in (
+        DenialGround(
+            "manifestly_unfounded",
+            "manifestly unfounded",
+            "{organisation} will not act on your request because it is manifestly unfounded "
+            "(GDPR Art. 12(5))." + _REMEDY,
+        ),
+        DenialGround(
+            "excessive",
+            "excessive or repetitive",
+            "{organisation} will not act on your request because it is excessive, in "
+            "particular because it repeats earlier requests (GDPR Art. 12(5))." + _REMEDY,
+        ),
+        DenialGround(
+            "identity_not_verified",
+            "identity not verified",
+            "{organisation} could not verify that you are the person the data is about, so "
+            "it cannot act on your request (GDPR Art. 12(2) and 12(6))." + _REMEDY,
+        ),
+        DenialGround(
+            "legal_retention",
+            "legal retention",
+            "{organisation} must keep this data by law (for example billing records, kept "
+            "for 10 years), so it cannot be erased; it is kept only for that purpose "
+            "(GDPR Art. 17(3)(b))." + _REMEDY,
+        ),
+        DenialGround(
+            "third_party_data",
+            "third parties' data",
+            "{organisation} cannot give you this data because it would disclose other "
+            "people's personal data (GDPR Art. 15(4))." + _REMEDY,
+        ),
+        DenialGround(
+            "no_data_held",
+            "no data held",
+            "{organisation} holds no personal data about you in the scope of your request."
+            + _REMEDY,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Received:
+    request: Request
+    # The status-page token, returned once: only its hash is stored.
+    token: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
+    return Event.objects.create(
+        request=request,
+        created_at=timezone.now(),
+        actor_type=by.type,
+        actor_user=by.user,
+        actor_label=by.label,
+        type=type,
+        data=data,
+    )
+
+
+@contextmanager
+def _locked(request: Request, action: str, allowed: Sequence[str]) -> Iterator[Request]:
+    """Lock the row, re-read it, and check ``action`` is allowed in its current status."""
+    with transaction.atomic():
+        locked = (
+            Request.objects.select_for_update().select_related("organisation").get(pk=request.pk)
+        )
+        if locked.status not in allowed:
+            raise TransitionError(
+                f"Cannot {action} a request that is {locked.get_status_display()}; allowed "
+                f"when {', '.join(Status(s).label for s in allowed)}."
+            )
+        yield locked
+    # The caller's object reflects what was stored.
+    request.refresh_from_db()
+
+
+def _set_dates(request: Request) -> None:
+    deadlines = request_deadlines(request)
+    request.received_on = deadlines.received_on
+    request.acknowledge_by = deadlines.acknowledge_by
+    request.due_on = deadlines.due_on
+    request.extended_due_on = deadlines.extended_due_on
+    request.opt_out_due_on = deadlines.opt_out_due_on
+    request.forward_due_on = deadlines.forward_due_on
+    request.effective_due_on = (
+        deadlines.extended_due_on
+        if request.extended_at and deadlines.extended_due_on
+        else deadlines.due_on
+    )
+
+
+def _sync_route_dates(request: Request) -> None:
+    for route in request.routes.all():
+        due = request.forward_due_on if route.action != "fulfil" else request.effective_due_on
+        if route.due_on != due:
+            route.due_on = due
+            route.save(update_fields=["due_on"])
+
+
+def _dates(request: Request) -> dict[str, str | None]:
+    return {
+        "due_on": request.due_on.isoformat(),
+        "effective_due_on": request.effective_due_on.isoformat(),
+    }
+
+
+def _start_work(request: Request) -> None:
+    if request.status == Status.NEW:
+        request.status = Status.IN_PROGRESS
+
+
+def _whole_days_paused(request: Request, until: datetime) -> int:
+    if request.paused_since is None:
+        return 0
+    started = local_today(request.organisation, request.paused_since)
+    ended = local_today(request.organisation, until)
+    return max((ended - started).days, 0)
+
+
+def _close_pause(request: Request, now: datetime) -> int:
+    days = _whole_days_paused(request, now)
+    request.paused_days += days
+    request.paused_since = None
+    request.pause_reason = ""
+    return days
+
+
+def _next_reference(organisation: Organisation, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+        organisation=organisation, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{organisation.reference_prefix}-{year}-{counter.last:06d}"
+
+
+def _validation_from_planning(error: PlanningError | InvalidIdentifier) -> ValidationError:
+    field = {"kind": "kinds", "scope": "scopes"}.get(error.field, error.field)
+    message = error.message
+    if isinstance(error, PlanningError) and error.valid:
+        message += f" (valid: {', '.join(error.valid)})"
+    return ValidationError({field: message})
+
+
+def _create_routes(request: Request, plan: Plan) -> None:
+    scopes = {s.key: s for s in Scope.objects.filter(key__in=[r.scope for r in plan.routes])}
+    third_parties = {tp.slug: tp for tp in ThirdParty.objects.all()}
+    for position, decision in enumerate(plan.routes):
+        target = decision.target
+        customer_id = target.ref if target.type == "customer" else None
+        Route.objects.create(
+            request=request,
+            scope=scopes[decision.scope],
+            position=position,
+            role=decision.role,
+            action=decision.action,
+            target_type=target.type,
+            customer_id=customer_id,
+            third_party=third_parties.get(str(target.ref))
+            if target.type == "third_party"
+            else None,
+            target_name=target.name or "",
+            target_email=target.email or "",
+            target_url=target.url or "",
+            tasks=[{"code": t.code, "text": t.text} for t in decision.tasks],
+            explanation=decision.explanation,
+            status=RouteStatus.NEEDS_CUSTOMER
+            if target.type == "unresolved"
+            else RouteStatus.PENDING,
+            due_on=request.forward_due_on
+            if decision.action != "fulfil"
+            else request.effective_due_on,
+        )
+
+
+def _find_duplicate(request: Request) -> Request | None:
+    """The earliest request of the same organisation, subject and a shared kind in 30 days."""
+    if not (request.subject_email or request.subject_phone):
+        return None
+    subject = {"subject_email": request.subject_email} if request.subject_email else {}
+    candidates = (
+        Request.objects.filter(
+            organisation_id=request.organisation_id,
+            received_at__gte=request.received_at - DUPLICATE_WINDOW,
+            received_at__lte=request.received_at,
+        )
+        .exclude(pk=request.pk)
+        .exclude(status__in=[Status.DUPLICATE, Status.EXPIRED])
+    )
+    by_email = candidates.filter(**subject) if subject else candidates.none()
+    by_phone = (
+        candidates.filter(subject_phone=request.subject_phone)
+        if request.subject_phone
+        else candidates.none()
+    )
+    kinds = set(request.kinds)
+    for candidate in (by_email | by_phone).order_by("received_at", "id"):
+        if kinds & set(candidate.kinds):
+            return candidate
+    return None
+
+
+# --- receive ------------------------------------------------------------------------------
+
+
+def request_receive(
+    *,
+    organisation: Organisation,
+    kinds: Sequence[str],
+    subject: Mapping[str, str | None],
+    by: Actor,
+    scopes: Sequence[str] | None = None,
+    identifiers: Mapping[str, str | None] | None = None,
+    channel: str = Channel.WEB,
+    received_at: datetime | None = None,
+    details: str = "",
+    verified: bool = False,
+    regime: str | None = None,
+    regime_reason: str = "",
+) -> Received:
+    """Store a new request with its routes and dates.
+
+    ``subject`` holds name, email, phone, country, region and language. Raises
+    ValidationError keyed by field (``kinds``, ``scopes``, ``email``, ``phone``, ...) and
+    stores nothing when any field is wrong. An unverified request's clock is paused
+    until the subject confirms, where the regime allows it.
+    """
+    errors: dict[str, str] = {}
+    email = (subject.get("email") or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Enter a valid email address."
+    country = (subject.get("country") or "").strip().upper()
+    if country and not (len(country) == 2 and country.isalpha()):
+        errors["country"] = "Use an ISO 3166-1 alpha-2 code, e.g. FR."
+    phone = ""
+    if subject.get("phone"):
+        try:
+            phone = normalise_phone(
+                str(subject["phone"]), default_region=country or organisation.country or None
+            ).e164
+        except InvalidIdentifier as error:
+            errors["phone"] = error.message
+    if not kinds:
+        errors["kinds"] = "Give at least one kind of request."
+    if regime is not None and regime not in REGIMES:
+        errors["regime"] = f"Unknown regime {regime!r}; valid: {', '.join(sorted(REGIMES))}."
+    if channel not in Channel.values:
+        errors["channel"] = f"Use one of: {', '.join(Channel.values)}."
+    plan: Plan | None = None
+    if not errors.get("kinds"):
+        raw = dict(identifiers or {})
+        if phone and not raw.get("phone"):
+            raw["phone"] = phone
+        try:
+            plan = plan_for(
+                DatabaseRegistry([organisation.slug]),
+                organisation=organisation.slug,
+                kinds=kinds,
+                scopes=scopes or None,
+                raw_identifiers=raw,
+            )
+        except (PlanningError, InvalidIdentifier) as error:
+            errors.update(_validation_from_planning(error).message_dict)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)
+    assert plan is not None
+
+    now = timezone.now()
+    received_at = received_at or now
+    if regime is None:
+        regime, regime_reason = applicable_regime(
+            organisation_country=organisation.country or None,
+            organisation_default_regime=organisation.default_regime,
+            subject_country=country or None,
+            subject_region=(subject.get("region") or None),
+        )
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        request = Request(
+            organisation=organisation,
+            reference=_next_reference(organisation, received_at.year),
+            status=Status.NEW if verified else Status.UNVERIFIED,
+            channel=channel,
+            kinds=list(plan.kinds),
+            scope_keys=list(scopes or []),
+            subject_name=(subject.get("name") or "").strip(),
+            subject_email=email,
+            subject_phone=phone,
+            subject_country=country,
+            subject_region=(subject.get("region") or "").strip().upper(),
+            subject_language=(subject.get("language") or "en")[:8],
+            identifiers={k: v for k, v in (identifiers or {}).items() if v},
+            details=details,
+            regime=regime,
+            regime_reason=regime_reason,
+            received_at=received_at,
+            verified_at=now if verified else None,
+            verification=by.type if verified else "",
+            status_token_hash=token_hash(token),
+        )
+        if not verified:
+            # GDPR: waiting for the subject to confirm counts as a pause (the clock decides
+            # whether the regime lets it count; the CCPA's does not).
+            request.paused_since = received_at
+            request.pause_reason = "waiting for the subject to confirm their email address"
+        _set_dates(request)
+        request.save()
+        _create_routes(request, plan)
+        _event(
+            request,
+            by,
+            "received",
+            channel=channel,
+            kinds=list(plan.kinds),
+            regime=regime,
+            routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],
+        )
+        duplicate = _find_duplicate(request)
+        if duplicate is not None:
+            request.possible_duplicate_of = duplicate
+            request.save(update_fields=["possible_duplicate_of"])
+            _event(request, Actor.system(), "duplicate_suspected", of=duplicate.reference)
+    return Received(request=request, token=token)
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def request_verify(*, request: Request, by: Actor, method: str = "email") -> Request:
+    with _locked(request, "verify", [Status.UNVERIFIED]) as req:
+        now = timezone.now()
+        paused = _close_pause(req, now)
+        req.status = Status.NEW
+        req.verified_at = now
+        req.verification = method
+        _set_dates(req)
+        req.save()
+        _sync_route_dates(req)
+        _event(req, by, "verified", method=method, paused_days=paused, **_dates(req))
+    return request
+
+
+def request_assign(*, request: Request, assignee: Any, by: Actor) -> Request:
+    with _locked(request, "assign", OPEN_STATUSES) as req:
+        previous = req.assignee.get_username() if req.assignee else None
+        req.assignee = assignee
+        _start_work(req)
+        req.save()
+        _event(
+            req,
+            by,
+            "assigned",
+            assignee=assignee.get_username() if assignee else None,
+            previous=previous,
+        )
+    return request
+
+
+def request_pause(*, request: Request, by: Actor, reason: str) -> Request:
+    """Stop the clock while waiting for the subject (proof of identity, clarification)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what the subject was asked for."})
+    with _locked(request, "pause the clock of", [Status.NEW, Status.IN_PROGRESS]) as req:
+        req.status = Status.AWAITING_SUBJECT
+        req.paused_since = timezone.now()
+        req.pause_reason = reason.strip()[:300]
+        req.save()
+        _event(req, by, "paused", reason=req.pause_reason)
+    return request
+
+
+def request_resume(*, request: Request, by: Actor, note: str = "") -> Request:
+    with _locked(request, "resume", [Status.AWAITING_SUBJECT]) as req:
+        days = _close_pause(req, timezone.now())
+        req.status = Status.IN_PROGRESS
+        _set_dates(req)
+        req.save()
+        _sync_route_dates(req)
+        _event(req, by, "resumed", paused_days=days, note=note, **_dates(req))
+    return request
+
+
+def request_extend(*, request: Request, by: Actor, reason: str) -> Request:
+    """Extend once, with reasons, before the first due date passes."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reasons the subject will be told."})
+    with _locked(request, "extend", WORKING) as req:
+        if req.extended_at is not None:
+            raise TransitionError("This request was already extended; the law allows it once.")
+        if req.extended_due_on is None:
+            raise TransitionError(f"{req.regime} has no extension.", code="no_extension")
+        today = local_today(req.organisation)
+        if today > req.due_on:
+            raise TransitionError(
+                f"The first due date, {req.due_on.isoformat()}, has passed; an extension "
+                "must be notified before it.",
+                code="too_late",
+            )
+        req.extended_at = timezone.now()
+        req.extension_reason = reason.strip()
+        _set_dates(req)
+        req.save()
+        _sync_route_dates(req)
+        _event(req, by, "extended", reason=req.extension_reason, **_dates(req))
+    return request
+
+
+def request_override_regime(*, request: Request, by: Actor, regime: str, reason: str) -> Request:
+    if regime not in REGIMES:
+        raise ValidationError(
+            {"regime": f"Unknown regime {regime!r}; valid: {', '.join(sorted(REGIMES))}."}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the regime is overridden."})
+    with _locked(request, "change the regime of", OPEN_STATUSES) as req:
+        previous = req.regime
+        req.regime = regime
+        req.regime_reason = f"Set by staff: {reason.strip()}"
+        _set_dates(req)
+        req.save()
+        _sync_route_dates(req)
+        _event(
+            req, by, "regime_overridden", regime=regime, previous=previous, reason=reason.strip()
+        )
+    return request
+
+
+def request_complete(*, request: Request, by: Actor, note: str = "") -> Request:
+    with _locked(request, "complete", [Status.NEW, Status.IN_PROGRESS]) as req:
+        waiting = [
+            route.scope.key
+            for route in req.routes.select_related("scope")
+            if route.status in (RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER)
+        ]
+        if waiting:
+            raise TransitionError(
+                f"Routes still to act on: {', '.join(waiting)}. Mark them sent, done or not "
+                "applicable first.",
+                code="routes_open",
+            )
+        req.status = Status.COMPLETED
+        req.closed_at = timezone.now()
+        req.outcome_note = note
+        req.save()
+        _event(req, by, "completed", note=note)
+    return request
+
+
+def request_deny(*, request: Request, by: Actor, ground: str, note: str = "") -> Request:
+    if ground not in DENIAL_GROUNDS:
+        raise ValidationError(
+            {"ground": f"Unknown ground {ground!r}; valid: {', '.join(DENIAL_GROUNDS)}."}
+        )
+    with _locked(request, "deny", OPEN_STATUSES) as req:
+        req.status = Status.DENIED
+        req.closed_at = timezone.now()
+        req.denial_ground = ground
+        req.outcome_note = note
+        req.paused_since = None
+        req.save()
+        _event(req, by, "denied", ground=ground, note=note)
+    return request
+
+
+def denial_text(request: Request) -> str:
+    """The words the subject reads for the request's ground of refusal."""
+    ground = DENIAL_GROUNDS[request.denial_ground]
+    organisation = request.organisation
+    return ground.subject_text.format(
+        organisation=organisation.name,
+        authority=organisation.authority_name or "the data protection authority",
+        authority_url=organisation.authority_url or "",
+    )
+
+
+def request_withdraw(*, request: Request, by: Actor, note: str = "") -> Request:
+    with _locked(request, "withdraw", OPEN_STATUSES) as req:
+        req.status = Status.WITHDRAWN
+        req.closed_at = timezone.now()
+        req.outcome_note = note
+        req.paused_since = None
+        req.save()
+        _event(req, by, "withdrawn", note=note)
+    return request
+
+
+def request_mark_duplicate(*, request: Request, by: Actor, of: Request | None = None) -> Request:
+    """Close as a duplicate of ``of`` (default: the request it was flagged against)."""
+    with _locked(request, "close as duplicate", OPEN_STATUSES) as req:
+        original = of or req.possible_duplicate_of
+        if original is None:
+            raise TransitionError("Name the request this one duplicates.", code="no_original")
+        if original.pk == req.pk or original.organisation_id != req.organisation_id:
+            raise TransitionError("A request duplicates another request of its organisation.")
+        req.status = Status.DUPLICATE
+        req.duplicate_of = original
+        req.closed_at = timezone.now()
+        req.paused_since = None
+        req.save()
+        _event(req, by, "marked_duplicate", of=original.reference)
+    return request
+
+
+def request_expire_unverified(*, request: Request, by: Actor | None = None) -> Request:
+    """Close a request never confirmed, deleting the subject's personal data."""
+    with _locked(request, "expire", [Status.UNVERIFIED]) as req:
+        req.status = Status.EXPIRED
+        req.closed_at = timezone.now()
+        req.paused_since = None
+        _erase_personal_data(req)
+        req.save()
+        _event(req, by or Actor.system(), "expired")
+    return request
+
+
+def request_note(*, request: Request, by: Actor, text: str) -> Event:
+    if not text.strip():
+        raise ValidationError({"text": "Write the note."})
+    with transaction.atomic():
+        locked = Request.objects.select_for_update().get(pk=request.pk)
+        return _event(locked, by, "note", text=text.strip())
+
+
+def request_replan(*, request: Request, by: Actor) -> Request:
+    """Plan again (a customer was added since): routes not yet acted on are replaced."""
+    with _locked(request, "plan the routes of", OPEN_STATUSES) as req:
+        acted = req.routes.exclude(status__in=[RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER])
+        if acted.exists():
+            raise TransitionError("Some routes were already acted on; set their customer instead.")
+        try:
+            plan = plan_for(
+                DatabaseRegistry([req.organisation.slug]),
+                organisation=req.organisation.slug,
+                kinds=req.kinds,
+                scopes=req.scope_keys or None,
+                raw_identifiers=req.identifiers
+                | ({"phone": req.subject_phone} if req.subject_phone else {}),
+            )
+        except (PlanningError, InvalidIdentifier) as error:
+            raise _validation_from_planning(error) from None
+        req.routes.all().delete()
+        _create_routes(req, plan)
+        _event(req, by, "routes_planned", routes=[r.scope for r in plan.routes])
+    return request
+
+
+# --- routes -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked_route(route: Route, action: str, allowed: Sequence[str]) -> Iterator[Route]:
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=route.request_id)
+        if request.status not in WORKING:
+            raise TransitionError(
+                f"Cannot {action}: the request is {request.get_status_display()}."
+            )
+        locked = Route.objects.select_related("scope").get(pk=route.pk)
+        if locked.status not in allowed:
+            raise TransitionError(
+                f"Cannot {action} a route that is {locked.get_status_display()}; allowed when "
+                f"{', '.join(RouteStatus(s).label for s in allowed)}."
+            )
+        locked.request = request
+        yield locked
+        if request.status == Status.NEW:
+            request.status = Status.IN_PROGRESS
+            request.save(update_fields=["status", "updated_at"])
+    route.refresh_from_db()
+
+
+def _route_step(
+    route: Route, by: Actor, action: str, allowed: Sequence[str], apply: Callable[[Route], None]
+) -> Route:
+    with _locked_route(route, action, allowed) as locked:
+        apply(locked)
+        locked.save()
+        _event(locked.request, by, f"route_{locked.status}", scope=locked.scope.key)
+    return route
+
+
+def route_mark_sent(*, route: Route, by: Actor) -> Route:
+    def apply(r: Route) -> None:
+        r.status, r.sent_at = RouteStatus.SENT, timezone.now()
+
+    return _route_step(route, by, "mark sent", [RouteStatus.PENDING], apply)
+
+
+def route_mark_acknowledged(*, route: Route, by: Actor) -> Route:
+    def apply(r: Route) -> None:
+        r.status, r.acknowledged_at = RouteStatus.ACKNOWLEDGED, timezone.now()
+
+    return _route_step(route, by, "mark acknowledged", [RouteStatus.SENT], apply)
+
+
+def route_mark_done(*, route: Route, by: Actor) -> Route:
+    def apply(r: Route) -> None:
+        r.status, r.done_at = RouteStatus.DONE, timezone.now()
+
+    allowed = [RouteStatus.PENDING, RouteStatus.SENT, RouteStatus.ACKNOWLEDGED]
+    return _route_step(route, by, "mark done", allowed, apply)
+
+
+def route_mark_not_applicable(*, route: Route, by: Actor) -> Route:
+    def apply(r: Route) -> None:
+        r.status = RouteStatus.NOT_APPLICABLE
+
+    allowed = [RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER]
+    return _route_step(route, by, "mark not applicable", allowed, apply)
+
+
+def route_set_customer(*, route: Route, customer: Customer, by: Actor) -> Route:
+    """Resolve a route's target to a customer staff identified."""
+    allowed = [RouteStatus.NEEDS_CUSTOMER, RouteStatus.PENDING]
+    with _locked_route(route, "set the customer of", allowed) as locked:
+        if locked.role != "processor":
+            raise TransitionError("Only a processor scope's route goes to a customer.")
+        if customer.organisation_id != locked.request.organisation_id:
+            raise ValidationError({"customer": "Choose a customer of the request's organisation."})
+        locked.customer = customer
+        locked.target_type = "customer"
+        locked.target_name = customer.name
+        locked.target_email = customer.email
+        locked.matched_by = "set by staff"
+        locked.tasks = [t for t in locked.tasks if t.get("code") != "identify_customer"]
+        locked.status = RouteStatus.PENDING
+        locked.save()
+        _event(
+            locked.request, by, "route_customer_set", scope=locked.scope.key, customer=customer.name
+        )
+    return route
+
+
+# --- retention ----------------------------------------------------------------------------
+
+
+def _erase_personal_data(request: Request) -> None:
+    request.subject_name = ""
+    request.subject_email = ""
+    request.subject_phone = ""
+    request.identifiers = {}
+    request.details = ""
+    request.purged_at = timezone.now()
+
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "DENIAL_GROUNDS",
+    "Received",
+    "TransitionError",
+    "denial_text",
+    "request_assign",
+    "request_complete",
+    "request_deny",
+    "request_expire_unverified",
+    "request_extend",
+    "request_mark_duplicate",
+    "request_note",
+    "request_override_regime",
+    "request_pause",
+    "request_receive",
+    "request_replan",
+    "request_resume",
+    "request_verify",
+    "request_withdraw",
+    "route_mark_acknowledged",
+    "route_mark_done",
+    "route_mark_not_applicable",
+    "route_mark_sent",
+    "route_set_customer",
+    "token_hash",
+]

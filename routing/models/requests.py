@@ -79,6 +79,9 @@ class ReferenceCounter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
 
 class Request(models.Model):
     """One data-subject request to one organisation."""

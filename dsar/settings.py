@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "anymail",
+    "django_ratelimit",
     "routing",
 ]
 
@@ -148,9 +149,36 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A broker that is down must not hold a web request: give up fast, the relay resends.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "routing.tasks.record_heartbeat", "schedule": 60.0},
+    "relay-outbox": {"task": "routing.tasks.relay_outbox", "schedule": 60.0},
 }
+
+# --- Cache (rate limits, shared by every web process) -----------------------------------------
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL", REDIS_URL),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# Rate limits count per client address; behind the proxy that is the forwarded one.
+RATELIMIT_IP_META_KEY = env_str("DSAR_CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP
+RATELIMIT_VIEW = "routing.views.errors.ratelimited"
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DSAR desk <privacy@localhost>")
@@ -258,3 +286,7 @@ LOGGING = {
 # --- Service --------------------------------------------------------------------------------
 # Seconds after which a worker that has not written its heartbeat is reported stale.
 DSAR_HEARTBEAT_STALE_AFTER = env_int("DSAR_HEARTBEAT_STALE_AFTER", 180, minimum=10)
+# Attempts before an email is marked failed and a staff task raised (backoff 1 min .. 1 h).
+DSAR_EMAIL_MAX_ATTEMPTS = env_int("DSAR_EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+# The address links in emails point to, e.g. https://privacy.example.com
+DSAR_PUBLIC_URL = env_str("DSAR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

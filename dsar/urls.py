@@ -8,4 +8,5 @@ admin.site.index_title = "Privacy desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("routing.urls")),
+    path("", include("routing.urls_public")),
 ]

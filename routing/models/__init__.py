@@ -1,4 +1,5 @@
 from routing.models.operations import Heartbeat, WorkerCheck
+from routing.models.outbox import MessageStatus, OutboundMessage
 from routing.models.registry import (
     Customer,
     CustomerIdentifier,
@@ -32,7 +33,9 @@ __all__ = [
     "Event",
     "Heartbeat",
     "Membership",
+    "MessageStatus",
     "Organisation",
+    "OutboundMessage",
     "ReferenceCounter",
     "Request",
     "Route",

@@ -170,12 +170,8 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+    # The embedded default runs one web process, so a process-local cache is shared enough.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits count per client address; behind the proxy that is the forwarded one.
 RATELIMIT_IP_META_KEY = env_str("DSAR_CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP
 RATELIMIT_VIEW = "routing.views.errors.ratelimited"

@@ -1,5 +1,5 @@
 """Pages for data subjects (the intake form, the status page)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -170,8 +170,10 @@ if REDIS_URL:
         }
     }
 else:
-    # The embedded default runs one web process, so a process-local cache is shared enough.
+    # The embedded default runs one web process (runserver), so a process-local cache is
+    # shared enough for rate limits; any deployment with several processes sets REDIS_URL.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Rate limits count per client address; behind the proxy that is the forwarded one.
 RATELIMIT_IP_META_KEY = env_str("DSAR_CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP
 RATELIMIT_VIEW = "routing.views.errors.ratelimited"

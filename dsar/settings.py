@@ -169,6 +169,9 @@ if REDIS_URL:
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
         }
     }
+    # Django's own Redis backend increments atomically (INCR); django-ratelimit only
+    # lists third-party Redis backends as supported.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # The embedded default runs one web process (runserver), so a process-local cache is
     # shared enough for rate limits; any deployment with several processes sets REDIS_URL.

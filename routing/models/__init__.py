@@ -1,3 +1,9 @@
+from routing.models.integrations import (
+    DeliveryStatus,
+    IdempotencyRecord,
+    Integration,
+    WebhookDelivery,
+)
 from routing.models.operations import Heartbeat, WorkerCheck
 from routing.models.outbox import MessageStatus, OutboundMessage
 from routing.models.registry import (
@@ -30,8 +36,11 @@ __all__ = [
     "Channel",
     "Customer",
     "CustomerIdentifier",
+    "DeliveryStatus",
     "Event",
     "Heartbeat",
+    "IdempotencyRecord",
+    "Integration",
     "Membership",
     "MessageStatus",
     "Organisation",
@@ -43,5 +52,6 @@ __all__ = [
     "Scope",
     "Status",
     "ThirdParty",
+    "WebhookDelivery",
     "WorkerCheck",
 ]

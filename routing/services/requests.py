@@ -41,6 +41,8 @@ from routing.selectors.deadlines import local_today, request_deadlines
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
 from routing.services.actors import Actor
+from routing.services.retention import erase_personal_data
+from routing.services.webhooks import webhooks_emit
 
 DUPLICATE_WINDOW = timedelta(days=30)
 WORKING = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
@@ -140,17 +142,32 @@ def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
 def _locked(request: Request, action: str, allowed: Sequence[str]) -> Iterator[Request]:
     """Lock the row, re-read it, and check ``action`` is allowed in its current status."""
     with transaction.atomic():
+        # of=("self",): lock the request, not the organisation joined for its zone, which
+        # would serialise every transition and intake of that organisation.
         locked = (
-            Request.objects.select_for_update().select_related("organisation").get(pk=request.pk)
+            Request.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=request.pk)
         )
         if locked.status not in allowed:
             raise TransitionError(
                 f"Cannot {action} a request that is {locked.get_status_display()}; allowed "
                 f"when {', '.join(Status(s).label for s in allowed)}."
             )
+        before = locked.status
         yield locked
+        _status_changed(locked, before)
     # The caller's object reflects what was stored.
     request.refresh_from_db()
+
+
+def _status_changed(request: Request, before: str) -> None:
+    if request.status != before:
+        webhooks_emit(
+            request=request,
+            event_type="request.status_changed",
+            data={"status": request.status, "previous": before},
+        )
 
 
 def _set_dates(request: Request) -> None:
@@ -359,7 +376,8 @@ def request_receive(
     with transaction.atomic():
         request = Request(
             organisation=organisation,
-            reference=_next_reference(organisation, received_at.year),
+            # The year the request was received where the organisation is, as its dates are.
+            reference=_next_reference(organisation, local_today(organisation, received_at).year),
             status=Status.NEW if verified else Status.UNVERIFIED,
             channel=channel,
             kinds=list(plan.kinds),
@@ -395,6 +413,11 @@ def request_receive(
             kinds=list(plan.kinds),
             regime=regime,
             routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],
+        )
+        webhooks_emit(
+            request=request,
+            event_type="request.created",
+            data={"status": request.status, "due_on": request.effective_due_on.isoformat()},
         )
         duplicate = _find_duplicate(request)
         if duplicate is not None:
@@ -588,7 +611,7 @@ def request_expire_unverified(*, request: Request, by: Actor | None = None) -> R
         req.status = Status.EXPIRED
         req.closed_at = timezone.now()
         req.paused_since = None
-        _erase_personal_data(req)
+        erase_personal_data(req)
         req.save()
         _event(req, by or Actor.system(), "expired")
     return request
@@ -647,6 +670,7 @@ def _locked_route(route: Route, action: str, allowed: Sequence[str]) -> Iterator
         if request.status == Status.NEW:
             request.status = Status.IN_PROGRESS
             request.save(update_fields=["status", "updated_at"])
+            _status_changed(request, Status.NEW)
     route.refresh_from_db()
 
 
@@ -657,6 +681,13 @@ def _route_step(
         apply(locked)
         locked.save()
         _event(locked.request, by, f"route_{locked.status}", scope=locked.scope.key)
+        if locked.status in (RouteStatus.SENT, RouteStatus.ACKNOWLEDGED):
+            forwarded = locked.status == RouteStatus.SENT
+            webhooks_emit(
+                request=locked.request,
+                event_type="route.forwarded" if forwarded else "route.acknowledged",
+                data={"scope": locked.scope.key, "action": locked.action},
+            )
     return route
 
 
@@ -710,18 +741,6 @@ def route_set_customer(*, route: Route, customer: Customer, by: Actor) -> Route:
             locked.request, by, "route_customer_set", scope=locked.scope.key, customer=customer.name
         )
     return route
-
-
-# --- retention ----------------------------------------------------------------------------
-
-
-def _erase_personal_data(request: Request) -> None:
-    request.subject_name = ""
-    request.subject_email = ""
-    request.subject_phone = ""
-    request.identifiers = {}
-    request.details = ""
-    request.purged_at = timezone.now()
 
 
 __all__ = [

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "anymail",
     "django_ratelimit",
     "routing",
@@ -273,6 +274,24 @@ if not DEBUG:
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["routing.api.authentication.IntegrationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["routing.api.permissions.IsIntegration"],
+    "DEFAULT_THROTTLE_CLASSES": ["routing.api.throttling.IntegrationRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env_str("DSAR_API_THROTTLE", "1200/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "routing.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DSAR routing API",
+    "DESCRIPTION": "Create, sync and act on data-subject requests; read the registry and the clock.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served from local static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging --------------------------------------------------------------------------------

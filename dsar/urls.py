@@ -7,6 +7,7 @@ admin.site.index_title = "Privacy desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("routing.api.urls")),
     path("", include("routing.urls")),
     path("", include("routing.urls_public")),
 ]

@@ -35,6 +35,10 @@ def _check_kinds(values: Any, field: str) -> None:
         )
 
 
+def default_reminder_days() -> list[int]:
+    return [7, 2, 0]
+
+
 class ThirdParty(models.Model):
     """An independent controller a subject is redirected to (e.g. Belledonne Communications)."""
 
@@ -93,6 +97,17 @@ class Organisation(models.Model):
         help_text='Own promises, e.g. [{"label": "...", "days": 45, "regimes": ["ccpa"]}].',
     )
     forward_within_working_days = models.PositiveSmallIntegerField(default=1)
+    team_email = models.EmailField(
+        blank=True, help_text="Privacy team address: reminders for unassigned requests."
+    )
+    reminder_days_before = models.JSONField(
+        default=default_reminder_days,
+        blank=True,
+        help_text="Days before the due date when staff are reminded, e.g. [7, 2, 0].",
+    )
+    remind_when_overdue = models.BooleanField(
+        default=True, help_text="Remind each working day a request is overdue."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,6 +137,13 @@ class Organisation(models.Model):
             value = getattr(self, field)
             if value and not (len(value) == 2 and value.isalpha() and value.isupper()):
                 errors[field] = "Use an upper-case ISO 3166-1 alpha-2 code, e.g. FR."
+        days = self.reminder_days_before
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 90 for d in days
+        ):
+            errors["reminder_days_before"] = (
+                "Give a list of whole days from 0 to 90, e.g. [7, 2, 0]."
+            )
         if not isinstance(self.commitments, list):
             errors["commitments"] = "Give a list of commitments."
         else:

@@ -54,6 +54,9 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
+    daily_digest = models.BooleanField(
+        default=False, help_text="One email a day listing what is due, instead of single reminders."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,6 +129,8 @@ class Request(models.Model):
     effective_due_on = models.DateField(help_text="The extended date once extended, else due.")
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(blank=True)
+    # When the reminder sweep next looks at this request (see services.reminders).
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
     # Work.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -159,6 +164,11 @@ class Request(models.Model):
             ),
             models.Index(fields=["organisation", "status", "effective_due_on"]),
             models.Index(fields=["closed_at"], name="request_closed_idx"),
+            models.Index(
+                fields=["next_reminder_at"],
+                name="request_reminder_idx",
+                condition=Q(status__in=["new", "in_progress", "awaiting_subject"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,10 +219,20 @@ class Route(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Follow-ups sent to a customer who has not acknowledged a forward.
+    follow_ups = models.PositiveSmallIntegerField(default=0)
+    next_follow_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["request", "position"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(
+                fields=["next_follow_up_at"],
+                name="route_follow_up_idx",
+                condition=Q(status="sent"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope.key}: {self.action} → {self.target_name or 'unresolved'}"

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -160,6 +161,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "routing.tasks.record_heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "routing.tasks.relay_outbox", "schedule": 60.0},
+    # Reminders and follow-ups read stored, indexed times; every few minutes is enough.
+    "sweep-reminders": {"task": "routing.tasks.sweep_reminders", "schedule": 300.0},
+    "sweep-follow-ups": {"task": "routing.tasks.sweep_follow_ups", "schedule": 300.0},
+    "send-digests": {"task": "routing.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+    # Daily, at a quiet hour: purge personal data of requests closed past retention.
+    "purge-closed-requests": {
+        "task": "routing.tasks.purge_closed_requests",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Hourly: expire, and erase, requests their subject never confirmed.
+    "expire-unverified-requests": {
+        "task": "routing.tasks.expire_unverified_requests",
+        "schedule": crontab(minute=35),
+    },
 }
 
 # --- Cache (rate limits, shared by every web process) -----------------------------------------
@@ -285,7 +300,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DSAR routing API",
-    "DESCRIPTION": "Create, sync and act on data-subject requests; read the registry and the clock.",
+    "DESCRIPTION": "Create, sync and act on data-subject requests; read the registry and clock.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from local static files: no CDN.
@@ -306,6 +321,10 @@ LOGGING = {
 # --- Service --------------------------------------------------------------------------------
 # Seconds after which a worker that has not written its heartbeat is reported stale.
 DSAR_HEARTBEAT_STALE_AFTER = env_int("DSAR_HEARTBEAT_STALE_AFTER", 180, minimum=10)
+# Days after closing that a request's personal data is purged (counts and audit shape stay).
+DSAR_RETENTION_DAYS = env_int("DSAR_RETENTION_DAYS", 730, minimum=1)
+# Days a request may wait for its subject's confirmation before it expires and is erased.
+DSAR_UNVERIFIED_EXPIRY_DAYS = env_int("DSAR_UNVERIFIED_EXPIRY_DAYS", 7, minimum=1)
 # Attempts before an email is marked failed and a staff task raised (backoff 1 min .. 1 h).
 DSAR_EMAIL_MAX_ATTEMPTS = env_int("DSAR_EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 # The address links in emails point to, e.g. https://privacy.example.com

@@ -10,4 +10,7 @@ urlpatterns = [
     path("api/", include("routing.api.urls")),
     path("", include("routing.urls")),
     path("", include("routing.urls_public")),
+    path("", include("routing.urls_links")),
+    # Provider delivery reports, protected by ANYMAIL_WEBHOOK_SECRET (basic auth).
+    path("anymail/", include("anymail.urls")),
 ]

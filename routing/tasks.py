@@ -5,9 +5,13 @@ from __future__ import annotations
 import socket
 
 from celery import Task, shared_task
+from django.db import DatabaseError
 
+from routing.services import retention
 from routing.services.operations import heartbeat_record, worker_check_complete
+from routing.services.forwarding import follow_ups_sweep
 from routing.services.outbox import message_send, outbox_relay
+from routing.services.reminders import digests_send, reminders_sweep
 
 
 @shared_task
@@ -31,3 +35,30 @@ def send_message(self: Task, message_id: int) -> str:
 @shared_task
 def relay_outbox() -> int:
     return outbox_relay()
+
+
+# Both services are idempotent and work in committed steps, so a retry after a lost
+# database connection redoes only what was left.
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+def purge_closed_requests() -> int:
+    return retention.purge_closed_requests()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+def expire_unverified_requests() -> int:
+    return retention.expire_unverified_requests()
+
+
+@shared_task
+def sweep_reminders() -> int:
+    return reminders_sweep()
+
+
+@shared_task
+def sweep_follow_ups() -> int:
+    return follow_ups_sweep()
+
+
+@shared_task
+def send_digests() -> int:
+    return digests_send()

@@ -1,3 +1,3 @@
-from routing.admin import operations, registry
+from routing.admin import operations, registry, requests, tenancy
 
-__all__ = ["operations", "registry"]
+__all__ = ["operations", "registry", "requests", "tenancy"]

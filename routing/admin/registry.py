@@ -11,6 +11,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from routing.admin.tenancy import (
+    NotFoundAdmin,
+    OrganisationListFilter,
+    SuperuserWritesMixin,
+    TenantAdmin,
+    TenantInline,
+)
 from routing.identifiers import InvalidIdentifier, normalise_domain, normalise_phone
 from routing.models import Customer, CustomerIdentifier, Organisation, Scope, ThirdParty
 
@@ -44,7 +51,7 @@ URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 }
 
 
-class ScopeInline(admin.TabularInline):
+class ScopeInline(TenantInline):
     model = Scope
     fields = ["key", "name", "role", "action", "third_party", "policy_section"]
     show_change_link = True
@@ -52,7 +59,8 @@ class ScopeInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TenantAdmin):
+    tenant_path = "pk"
     list_display = [
         "name",
         "slug",
@@ -99,7 +107,16 @@ class OrganisationAdmin(admin.ModelAdmin):
                 scope_total=Count("scopes", distinct=True),
                 customer_total=Count("customers", distinct=True),
             )
+            # A grouped query drops Meta.ordering; autocomplete pages need an order.
+            .order_by("name")
         )
+
+    # A new tenant, or removing one, is a superuser's decision; members may correct theirs.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
 
     @admin.display(description="privacy contact")
     def contact(self, obj: Organisation) -> str:
@@ -115,7 +132,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scope)
-class ScopeAdmin(admin.ModelAdmin):
+class ScopeAdmin(TenantAdmin):
     list_display = [
         "key",
         "name",
@@ -125,13 +142,14 @@ class ScopeAdmin(admin.ModelAdmin):
         "third_party",
         "policy_section",
     ]
-    list_filter = ["organisation", "role", "action"]
+    list_filter = [("organisation", OrganisationListFilter), "role", "action"]
     search_fields = ["key", "name", "description"]
     list_select_related = ["organisation", "third_party"]
 
 
+# Third parties are shared by all organisations: every staff user reads them.
 @admin.register(ThirdParty)
-class ThirdPartyAdmin(admin.ModelAdmin):
+class ThirdPartyAdmin(SuperuserWritesMixin, NotFoundAdmin):
     list_display = ["name", "slug", "contact", "policy_url"]
     list_filter = [ContactMissingFilter]
     search_fields = ["name", "slug"]
@@ -142,7 +160,7 @@ class ThirdPartyAdmin(admin.ModelAdmin):
         return _contact(obj)
 
 
-class CustomerIdentifierInline(admin.TabularInline):
+class CustomerIdentifierInline(TenantInline):
     model = CustomerIdentifier
     fields = ["type", "value", "warning"]
     readonly_fields = ["warning"]
@@ -150,9 +168,14 @@ class CustomerIdentifierInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(TenantAdmin):
     list_display = ["name", "organisation", "email", "identifier_list", "is_demo", "source"]
-    list_filter = ["organisation", "is_demo", "source", "identifiers__type"]
+    list_filter = [
+        ("organisation", OrganisationListFilter),
+        "is_demo",
+        "source",
+        "identifiers__type",
+    ]
     search_fields = ["name", "email", "identifiers__value"]
     inlines = [CustomerIdentifierInline]
     list_select_related = ["organisation"]
@@ -174,6 +197,27 @@ class CustomerAdmin(admin.ModelAdmin):
             matched = queryset.filter(Q(identifiers__value__in=forms))
             results = results | matched
             may_have_duplicates = True
+        return results, may_have_duplicates
+
+
+@admin.register(CustomerIdentifier)
+class CustomerIdentifierAdmin(TenantAdmin):
+    """Which customer a number or domain finds; edited with its customer as well."""
+
+    list_display = ["value", "type", "customer", "organisation", "warning"]
+    list_filter = [("organisation", OrganisationListFilter), "type"]
+    search_fields = ["value", "customer__name"]
+    list_select_related = ["customer", "organisation"]
+    fields = ["customer", "type", "value", "warning"]
+    readonly_fields = ["warning"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[CustomerIdentifier], search_term: str
+    ) -> tuple[QuerySet[CustomerIdentifier], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        forms = _normalised_forms(search_term)
+        if forms:
+            results = results | queryset.filter(value__in=forms)
         return results, may_have_duplicates
 
 

@@ -27,6 +27,7 @@ from routing.models import (
     Channel,
     Customer,
     Event,
+    Membership,
     Organisation,
     ReferenceCounter,
     Request,
@@ -41,6 +42,8 @@ from routing.selectors.deadlines import local_today, request_deadlines
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
 from routing.services.actors import Actor
+from routing.services.notices import notify_event
+from routing.services.reminders import next_reminder_at
 from routing.services.retention import erase_personal_data
 from routing.services.webhooks import webhooks_emit
 
@@ -127,7 +130,7 @@ def token_hash(token: str) -> str:
 
 
 def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         request=request,
         created_at=timezone.now(),
         actor_type=by.type,
@@ -136,6 +139,9 @@ def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
         type=type,
         data=data,
     )
+    # The emails this change owes anyone go into the outbox in the same transaction.
+    notify_event(event)
+    return event
 
 
 @contextmanager
@@ -183,6 +189,8 @@ def _set_dates(request: Request) -> None:
         if request.extended_at and deadlines.extended_due_on
         else deadlines.due_on
     )
+    # A moved date moves the reminders; a closed or unverified request has none.
+    request.next_reminder_at = next_reminder_at(request)
 
 
 def _sync_route_dates(request: Request) -> None:
@@ -273,7 +281,9 @@ def _find_duplicate(request: Request) -> Request | None:
     """The earliest request of the same organisation, subject and a shared kind in 30 days."""
     if not (request.subject_email or request.subject_phone):
         return None
-    subject = {"subject_email": request.subject_email} if request.subject_email else {}
+    # Addresses are compared ignoring case: people type Ada@Example.org one day and
+    # ada@example.org the next.
+    subject = {"subject_email__iexact": request.subject_email} if request.subject_email else {}
     candidates = (
         Request.objects.filter(
             organisation_id=request.organisation_id,
@@ -424,6 +434,8 @@ def request_receive(
             request.possible_duplicate_of = duplicate
             request.save(update_fields=["possible_duplicate_of"])
             _event(request, Actor.system(), "duplicate_suspected", of=duplicate.reference)
+        # Forwarding on receipt may have moved it on; give back what was stored.
+        request.refresh_from_db()
     return Received(request=request, token=token)
 
 
@@ -445,6 +457,19 @@ def request_verify(*, request: Request, by: Actor, method: str = "email") -> Req
 
 
 def request_assign(*, request: Request, assignee: Any, by: Actor) -> Request:
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.is_staff
+        and (
+            assignee.is_superuser
+            or Membership.objects.filter(
+                user=assignee, organisation_id=request.organisation_id
+            ).exists()
+        )
+    ):
+        raise ValidationError(
+            {"assignee": "Choose an active staff member of the request's organisation."}
+        )
     with _locked(request, "assign", OPEN_STATUSES) as req:
         previous = req.assignee.get_username() if req.assignee else None
         req.assignee = assignee
@@ -594,6 +619,13 @@ def request_mark_duplicate(*, request: Request, by: Actor, of: Request | None = 
         original = of or req.possible_duplicate_of
         if original is None:
             raise TransitionError("Name the request this one duplicates.", code="no_original")
+        # Point at the first request of a chain, never at another duplicate.
+        seen = {req.pk}
+        while original.status == Status.DUPLICATE and original.duplicate_of_id is not None:
+            if original.pk in seen:
+                break
+            seen.add(original.pk)
+            original = Request.objects.get(pk=original.duplicate_of_id)
         if original.pk == req.pk or original.organisation_id != req.organisation_id:
             raise TransitionError("A request duplicates another request of its organisation.")
         req.status = Status.DUPLICATE

@@ -1,0 +1,355 @@
+"""Figures for the staff dashboard, per organisation the user may see.
+
+The number of queries does not grow with the number of requests: every figure is counted
+in the database, grouped by organisation (and by week, or by days taken to close), so
+only a few rows per organisation come back. Dates are each organisation's own: "today",
+"this week" and "closed on" are read in its time zone, as its deadlines are.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    When,
+)
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from routing.clock import REGIMES
+from routing.models import CLOSED_STATUSES, OPEN_STATUSES, Organisation, Request, Status
+from routing.selectors.deadlines import local_today
+from routing.selectors.tenancy import visible_organisations
+
+WEEKS = 12
+# "Due this week": due today or in the six days after, so Friday still sees next Monday.
+DUE_SOON_DAYS = 7
+CLOSE_WINDOW = timedelta(days=90)
+# Requests the organisation answered; a withdrawal, a duplicate or an expiry is not an
+# answer, so it counts neither for nor against being on time.
+ANSWERED = (Status.COMPLETED, Status.DENIED)
+# Regimes whose clock stops while the organisation waits for the subject: their paused
+# requests are neither overdue nor due soon, since resuming moves the date.
+PAUSING_REGIMES = tuple(key for key, regime in REGIMES.items() if regime.pauses_clock)
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    starts_on: date
+    received: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    width: int
+    height: int
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: int
+    label: str
+
+
+@dataclass(frozen=True)
+class WeeklyChart:
+    """Geometry of a bar chart in SVG user units, so the template only places shapes."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    received: tuple[Bar, ...]
+    closed: tuple[Bar, ...]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class OrganisationFigures:
+    organisation: Organisation
+    today: date
+    open: int
+    overdue: int
+    due_this_week: int
+    clock_stopped: int
+    answered: int
+    answered_on_time: int
+    median_days_to_close: float | None
+    weeks: tuple[WeekCount, ...]
+    chart: WeeklyChart
+
+    @property
+    def due_this_week_until(self) -> date:
+        return self.today + timedelta(days=DUE_SOON_DAYS - 1)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.answered:
+            return None
+        return round(100 * self.answered_on_time / self.answered)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    generated_at: datetime
+    organisations: tuple[OrganisationFigures, ...]
+    close_window_days: int = CLOSE_WINDOW.days
+    weeks: int = WEEKS
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _per_organisation(organisations: list[Organisation], value: Any, output_field: Any) -> Case:
+    """One expression that takes each organisation's own form of ``value(organisation)``."""
+    return Case(
+        *[When(organisation_id=o.pk, then=value(o)) for o in organisations],
+        output_field=output_field,
+    )
+
+
+def _closed_on(organisations: list[Organisation]) -> Case:
+    """The date a request was closed, where its organisation is."""
+    return _per_organisation(
+        organisations,
+        lambda o: TruncDate("closed_at", tzinfo=zoneinfo.ZoneInfo(o.timezone)),
+        DateField(),
+    )
+
+
+def _open_counts(
+    organisations: list[Organisation], today: dict[int, date]
+) -> dict[int, dict[str, int]]:
+    overdue = Q()
+    soon = Q()
+    for organisation in organisations:
+        day = today[organisation.pk]
+        overdue |= Q(organisation_id=organisation.pk, effective_due_on__lt=day)
+        soon |= Q(
+            organisation_id=organisation.pk,
+            effective_due_on__gte=day,
+            effective_due_on__lte=day + timedelta(days=DUE_SOON_DAYS - 1),
+        )
+    stopped = Q(paused_since__isnull=False, regime__in=PAUSING_REGIMES)
+    rows = (
+        Request.objects.filter(
+            organisation_id__in=list(today), status__in=[s.value for s in OPEN_STATUSES]
+        )
+        .values("organisation_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=overdue & ~stopped),
+            due_soon=Count("pk", filter=soon & ~stopped),
+            stopped=Count("pk", filter=stopped),
+        )
+        .order_by()
+    )
+    return {row.pop("organisation_id"): row for row in rows}
+
+
+def _days_to_close(
+    organisations: list[Organisation], now: datetime
+) -> dict[int, list[tuple[int, int, int]]]:
+    """Per organisation: (days taken, requests, of which on time), for the last 90 days."""
+    rows = (
+        Request.objects.filter(
+            organisation_id__in=[o.pk for o in organisations],
+            status__in=[s.value for s in ANSWERED],
+            closed_at__gte=now - CLOSE_WINDOW,
+        )
+        .annotate(closed_on=_closed_on(organisations))
+        .annotate(
+            days=ExpressionWrapper(F("closed_on") - F("received_on"), output_field=DurationField())
+        )
+        .values("organisation_id", "days")
+        .annotate(
+            count=Count("pk"),
+            on_time=Count("pk", filter=Q(closed_on__lte=F("effective_due_on"))),
+        )
+        .order_by()
+    )
+    histogram: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for row in rows:
+        histogram[row["organisation_id"]].append((row["days"].days, row["count"], row["on_time"]))
+    return histogram
+
+
+def _median(histogram: list[tuple[int, int, int]]) -> float | None:
+    """The median of values given as (value, how many) pairs."""
+    counts = sorted((days, count) for days, count, _ in histogram)
+    total = sum(count for _, count in counts)
+    if not total:
+        return None
+    # The middle one (odd total) or the two middle ones (even), by 0-based rank.
+    wanted = sorted({(total - 1) // 2, total // 2})
+    found: list[int] = []
+    seen = 0
+    for days, count in counts:
+        while wanted and wanted[0] < seen + count:
+            found.append(days)
+            wanted.pop(0)
+        seen += count
+    return sum(found) / len(found)
+
+
+def _weekly(
+    organisations: list[Organisation], first_week: date, now: datetime
+) -> tuple[dict[tuple[int, date], int], dict[tuple[int, date], int]]:
+    """Requests received and closed per (organisation, week starting Monday)."""
+    ids = [o.pk for o in organisations]
+    received = (
+        Request.objects.filter(organisation_id__in=ids, received_on__gte=first_week)
+        .annotate(week=TruncWeek("received_on"))
+        .values("organisation_id", "week")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    # A day's margin: zones run up to 14 hours either side of UTC.
+    since = datetime.combine(first_week - timedelta(days=1), time.min, tzinfo=UTC)
+    closed = (
+        Request.objects.filter(
+            organisation_id__in=ids,
+            status__in=[s.value for s in CLOSED_STATUSES],
+            closed_at__gte=min(since, now),
+        )
+        .annotate(week=TruncWeek(_closed_on(organisations), output_field=DateField()))
+        .values("organisation_id", "week")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return (
+        {(row["organisation_id"], row["week"]): row["count"] for row in received},
+        {(row["organisation_id"], row["week"]): row["count"] for row in closed},
+    )
+
+
+def _nice_maximum(value: int) -> int:
+    """The smallest of 2, 4, 6, 8, 10, 20, 40 ... at or above ``value``: halves are whole."""
+    scale = 1
+    while True:
+        for step in (2, 4, 6, 8, 10):
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
+
+
+def weekly_chart(
+    weeks: tuple[WeekCount, ...], *, width: int = 640, height: int = 220
+) -> WeeklyChart:
+    """Bars of received and closed requests per week, side by side, on a shared scale."""
+    left, right, top, bottom = 40, width - 8, 12, height - 28
+    plot_height = bottom - top
+    maximum = _nice_maximum(max([1, *(w.received for w in weeks), *(w.closed for w in weeks)]))
+    slot = (right - left) / max(len(weeks), 1)
+    bar_width = max(int(slot * 0.36), 1)
+
+    def bar(index: int, offset: int, value: int, label: str) -> Bar:
+        bar_height = round(plot_height * value / maximum)
+        return Bar(
+            x=round(left + index * slot + slot * 0.12) + offset,
+            y=bottom - bar_height,
+            width=bar_width,
+            height=bar_height,
+            value=value,
+            label=label,
+        )
+
+    received = []
+    closed = []
+    x_ticks = []
+    for index, week in enumerate(weeks):
+        day = f"{week.starts_on.day} {week.starts_on:%b}"
+        received.append(bar(index, 0, week.received, f"week of {day}: {week.received} received"))
+        closed.append(
+            bar(index, bar_width + 2, week.closed, f"week of {day}: {week.closed} closed")
+        )
+        x_ticks.append(Tick(position=round(left + (index + 0.5) * slot), label=day))
+    y_ticks = tuple(
+        Tick(position=bottom - round(plot_height * value / maximum), label=str(value))
+        for value in (0, maximum // 2, maximum)
+    )
+    total_received = sum(w.received for w in weeks)
+    total_closed = sum(w.closed for w in weeks)
+    description = (
+        f"Requests received and closed per week over the last {len(weeks)} weeks: "
+        f"{total_received} received, {total_closed} closed."
+    )
+    return WeeklyChart(
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_right=right,
+        plot_top=top,
+        plot_bottom=bottom,
+        received=tuple(received),
+        closed=tuple(closed),
+        x_ticks=tuple(x_ticks),
+        y_ticks=y_ticks,
+        description=description,
+    )
+
+
+def dashboard_for(user: Any, *, now: datetime | None = None) -> Dashboard:
+    """The dashboard of every organisation ``user`` may see, by name."""
+    now = now or timezone.now()
+    organisations = list(visible_organisations(user).order_by("name", "pk"))
+    if not organisations:
+        return Dashboard(generated_at=now, organisations=())
+    today = {o.pk: local_today(o, now) for o in organisations}
+    first_weeks = {pk: _week_start(day) - timedelta(weeks=WEEKS - 1) for pk, day in today.items()}
+
+    open_counts = _open_counts(organisations, today)
+    histograms = _days_to_close(organisations, now)
+    received, closed = _weekly(organisations, min(first_weeks.values()), now)
+
+    figures = []
+    for organisation in organisations:
+        counts = open_counts.get(organisation.pk, {})
+        histogram = histograms.get(organisation.pk, [])
+        weeks = tuple(
+            WeekCount(
+                starts_on=start,
+                received=received.get((organisation.pk, start), 0),
+                closed=closed.get((organisation.pk, start), 0),
+            )
+            for start in (
+                first_weeks[organisation.pk] + timedelta(weeks=index) for index in range(WEEKS)
+            )
+        )
+        figures.append(
+            OrganisationFigures(
+                organisation=organisation,
+                today=today[organisation.pk],
+                open=counts.get("open", 0),
+                overdue=counts.get("overdue", 0),
+                due_this_week=counts.get("due_soon", 0),
+                clock_stopped=counts.get("stopped", 0),
+                answered=sum(count for _, count, _ in histogram),
+                answered_on_time=sum(on_time for _, _, on_time in histogram),
+                median_days_to_close=_median(histogram),
+                weeks=weeks,
+                chart=weekly_chart(weeks),
+            )
+        )
+    return Dashboard(generated_at=now, organisations=tuple(figures))

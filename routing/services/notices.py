@@ -1,0 +1,133 @@
+"""Which emails a change of a request sends, scheduled in the change's own transaction.
+
+The lifecycle services write an event for every change; ``notify_event`` turns the
+events that people must hear about into outbox messages with de-duplication keys, so a
+replayed change never mails twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from routing.models import Event, Request, Route, RouteStatus, Status
+from routing.services.forwarding import forward_route, kinds_text
+from routing.services.outbox import message_schedule
+
+
+def admin_url(request: Request) -> str:
+    return f"{settings.DSAR_PUBLIC_URL}/admin/routing/request/{request.pk}/change/"
+
+
+def staff_recipient(request: Request) -> str | None:
+    """The assignee, else the organisation's privacy team, else its privacy contact."""
+    if request.assignee is not None and request.assignee.email:
+        return str(request.assignee.email)
+    organisation = request.organisation
+    return organisation.team_email or organisation.privacy_email or None
+
+
+def _subject_message(request: Request, template: str, key: str, **context: object) -> None:
+    if not request.subject_email:
+        return
+    message_schedule(
+        template=template,
+        recipient=request.subject_email,
+        context={"request": request, "organisation": request.organisation, **context},
+        dedup_key=key,
+        language=request.subject_language or "en",
+        request=request,
+    )
+
+
+def staff_task(request: Request, task: str, *, dedup_key: str) -> None:
+    recipient = staff_recipient(request)
+    if recipient is None:
+        return
+    message_schedule(
+        template="staff_task",
+        recipient=recipient,
+        context={
+            "request": request,
+            "organisation": request.organisation,
+            "task": task,
+            "admin_url": admin_url(request),
+        },
+        dedup_key=dedup_key,
+        request=request,
+    )
+
+
+def _route_line(route: Route) -> dict[str, str]:
+    organisation = route.request.organisation
+    scope = route.scope.name
+    if route.action == "fulfil":
+        return {"text": f"{scope}: {organisation.name} answers you itself."}
+    if route.target_type == "unresolved":
+        return {
+            "text": f"{scope}: {organisation.name} is finding out which of its customers "
+            "holds this data, and will pass your request on."
+        }
+    if route.action == "forward":
+        return {
+            "text": f"{scope}: {organisation.name} processes it for {route.target_name}, "
+            f"who decides about it; your request has been passed on to them.",
+        }
+    # A redirect: the subject must contact the controller themselves.
+    contact = route.target_email or route.target_url
+    return {
+        "text": f"{scope}: {route.target_name} controls this data; please contact them.",
+        "contact": contact,
+        "url": route.target_url if not route.target_email else f"mailto:{route.target_email}",
+    }
+
+
+def notify_routes(request: Request, *, key: str) -> None:
+    """Forward what can be forwarded, and tell the subject where each part went."""
+    routes = list(request.routes.select_related("scope", "customer", "request__organisation"))
+    for route in routes:
+        route.request = request
+        forward_route(route)
+    if any(route.action != "fulfil" for route in routes):
+        for route in routes:
+            route.refresh_from_db(fields=["status", "sent_at"])
+        _subject_message(
+            request,
+            "routes_summary",
+            f"routes_summary:{request.pk}:{key}",
+            lines=[_route_line(route) for route in routes],
+            status_url=None,
+        )
+
+
+def notify_event(event: Event) -> None:
+    request = event.request
+    key = f"{event.type}:{request.pk}:{event.pk}"
+    if event.type == "verified" or (
+        event.type == "received" and request.status != Status.UNVERIFIED
+    ):
+        notify_routes(request, key=str(event.pk))
+    elif event.type == "paused":
+        _subject_message(
+            request, "clarification_requested", key, reason=event.data.get("reason", "")
+        )
+    elif event.type == "extended":
+        _subject_message(request, "extension_notice", key)
+    elif event.type == "completed":
+        _subject_message(request, "request_completed", key)
+    elif event.type == "denied":
+        from routing.services.requests import denial_text
+
+        _subject_message(request, "request_denied", key, denial_text=denial_text(request))
+    elif event.type == "route_customer_set" and request.status in (
+        Status.NEW,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SUBJECT,
+    ):
+        for route in request.routes.filter(
+            scope__key=event.data.get("scope"), status=RouteStatus.PENDING
+        ).select_related("scope", "customer"):
+            route.request = request
+            forward_route(route)
+
+
+__all__ = ["admin_url", "kinds_text", "notify_event", "notify_routes", "staff_task"]

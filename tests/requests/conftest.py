@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+
+from routing.models import Organisation
+from routing.services.actors import Actor
+from tests.factories import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Staff users are made in most tests; the real hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff(registry):
+    """A member of every shipped organisation."""
+    return StaffFactory(organisations=list(Organisation.objects.all()))
+
+
+@pytest.fixture
+def by(staff) -> Actor:
+    return Actor.staff(staff)

@@ -8,8 +8,8 @@ from celery import Task, shared_task
 from django.db import DatabaseError
 
 from routing.services import retention
-from routing.services.operations import heartbeat_record, worker_check_complete
 from routing.services.forwarding import follow_ups_sweep
+from routing.services.operations import heartbeat_record, worker_check_complete
 from routing.services.outbox import message_send, outbox_relay
 from routing.services.reminders import digests_send, reminders_sweep
 

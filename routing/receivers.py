@@ -8,7 +8,7 @@ from anymail.signals import AnymailTrackingEvent
 from django.db import transaction
 from django.utils import timezone
 
-from routing.models import Event, MessageStatus, OutboundMessage
+from routing.models import Event, MessageStatus, OutboundMessage, Request
 
 _STATUS = {
     "delivered": MessageStatus.DELIVERED,
@@ -50,4 +50,7 @@ def record_tracking(sender: Any, event: AnymailTrackingEvent, esp_name: str, **k
                 type="staff_task",
                 data={"code": "email_bounced", "template": message.template, "task": task},
             )
-            staff_task(message.request, task, dedup_key=f"bounce:{message.pk}")
+            request = Request.objects.select_related("organisation", "assignee").get(
+                pk=message.request_id
+            )
+            staff_task(request, task, dedup_key=f"bounce:{message.pk}")

@@ -1,5 +1,22 @@
 """Pages for data subjects (the intake form, the status page)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from routing.views import intake, status
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", intake.chooser, name="intake-chooser"),
+    path("o/<slug:slug>/request/", intake.intake_form, name="intake-form"),
+    path("o/<slug:slug>/request/sent/", intake.intake_sent, name="intake-sent"),
+    path(
+        "o/<slug:slug>/request/sent/<str:code>/",
+        intake.intake_sent,
+        name="intake-sent-reference",
+    ),
+    path("confirm/<str:code>/", intake.confirm, name="intake-confirm"),
+    path("s/<str:token>/", status.status, name="status"),
+    path("s/<str:token>/answer/", status.status_answer, name="status-answer"),
+    path("s/<str:token>/withdraw/", status.status_withdraw, name="status-withdraw"),
+    path(".well-known/gpc.json", intake.gpc_json, name="gpc-json"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

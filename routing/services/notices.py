@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from routing.models import Event, Request, Route, RouteStatus, Status
+from routing.models import Event, Request, RouteStatus, Status
 from routing.services.forwarding import forward_route, kinds_text
 from routing.services.outbox import message_schedule
 
@@ -57,46 +57,22 @@ def staff_task(request: Request, task: str, *, dedup_key: str) -> None:
     )
 
 
-def _route_line(route: Route) -> dict[str, str]:
-    organisation = route.request.organisation
-    scope = route.scope.name
-    if route.action == "fulfil":
-        return {"text": f"{scope}: {organisation.name} answers you itself."}
-    if route.target_type == "unresolved":
-        return {
-            "text": f"{scope}: {organisation.name} is finding out which of its customers "
-            "holds this data, and will pass your request on."
-        }
-    if route.action == "forward":
-        return {
-            "text": f"{scope}: {organisation.name} processes it for {route.target_name}, "
-            f"who decides about it; your request has been passed on to them.",
-        }
-    # A redirect: the subject must contact the controller themselves.
-    contact = route.target_email or route.target_url
-    return {
-        "text": f"{scope}: {route.target_name} controls this data; please contact them.",
-        "contact": contact,
-        "url": route.target_url if not route.target_email else f"mailto:{route.target_email}",
-    }
-
-
-def notify_routes(request: Request, *, key: str) -> None:
-    """Forward what can be forwarded, and tell the subject where each part went."""
-    routes = list(request.routes.select_related("scope", "customer", "request__organisation"))
-    for route in routes:
+def forward_routes(request: Request) -> None:
+    """Forward every route that can go to its customer now."""
+    for route in request.routes.select_related("scope", "customer"):
         route.request = request
         forward_route(route)
-    if any(route.action != "fulfil" for route in routes):
-        for route in routes:
-            route.refresh_from_db(fields=["status", "sent_at"])
-        _subject_message(
-            request,
-            "routes_summary",
-            f"routes_summary:{request.pk}:{key}",
-            lines=[_route_line(route) for route in routes],
-            status_url=None,
-        )
+
+
+def routes_summary(request: Request, *, key: str) -> None:
+    """Tell the subject where each part of their request went (after a change of route)."""
+    from django.utils import translation
+
+    from routing.selectors.status import route_lines
+
+    with translation.override(request.subject_language or "en"):
+        lines = route_lines(request)
+    _subject_message(request, "routes_summary", f"routes_summary:{request.pk}:{key}", lines=lines)
 
 
 def notify_event(event: Event) -> None:
@@ -105,7 +81,8 @@ def notify_event(event: Event) -> None:
     if event.type == "verified" or (
         event.type == "received" and request.status != Status.UNVERIFIED
     ):
-        notify_routes(request, key=str(event.pk))
+        # The acknowledgement that follows tells the subject where each part went.
+        forward_routes(request)
     elif event.type == "paused":
         _subject_message(
             request, "clarification_requested", key, reason=event.data.get("reason", "")
@@ -128,6 +105,14 @@ def notify_event(event: Event) -> None:
         ).select_related("scope", "customer"):
             route.request = request
             forward_route(route)
+        routes_summary(request, key=str(event.pk))
 
 
-__all__ = ["admin_url", "kinds_text", "notify_event", "notify_routes", "staff_task"]
+__all__ = [
+    "admin_url",
+    "forward_routes",
+    "kinds_text",
+    "notify_event",
+    "routes_summary",
+    "staff_task",
+]

@@ -117,7 +117,7 @@ def message_send(*, message_id: int) -> SendOutcome:
         return _failed_attempt(message, error)
     provider_id = ""
     status = getattr(email, "anymail_status", None)
-    if status is not None and getattr(status, "message_id", None):
+    if status is not None and getattr(status, "message_id", None) is not None:
         provider_id = str(status.message_id)
     OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
         status=MessageStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id

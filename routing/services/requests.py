@@ -436,6 +436,16 @@ def request_receive(
             _event(request, Actor.system(), "duplicate_suspected", of=duplicate.reference)
         # Forwarding on receipt may have moved it on; give back what was stored.
         request.refresh_from_db()
+        if verified and request.subject_email:
+            # Vouched for by an integration or staff: the subject's first email is the
+            # acknowledgement (CCPA: within 10 business days; sent at once), with the
+            # status link only this moment knows.
+            from routing.services.intake import status_path
+            from routing.services.notifications import notify_acknowledgement, public_url
+
+            notify_acknowledgement(
+                request=request, status_link=public_url(status_path(token)), confirmed=False
+            )
     return Received(request=request, token=token)
 
 

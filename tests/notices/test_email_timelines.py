@@ -57,8 +57,9 @@ def test_callkom_do_not_call_is_forwarded_followed_up_and_reminded(registry, tim
     _walk(time_machine, "Europe/Paris", date(2026, 3, 2), date(2026, 4, 8))
 
     assert _sent_log() == [
+        # The acknowledgement says where each part went, with the status link.
+        ("2026-03-02", "acknowledgement", "ada@example.org"),
         ("2026-03-02", "forward_to_customer", "privacy@maison.example"),
-        ("2026-03-02", "routes_summary", "ada@example.org"),
         # Two working days without acknowledgement: a follow-up; two more: staff are told.
         ("2026-03-04", "forward_follow_up", "privacy@maison.example"),
         ("2026-03-06", "staff_task", "privacy-team@callkom.example"),
@@ -95,14 +96,15 @@ def test_comfortclick_linhome_erasure_is_redirected_and_reminders_stop_at_closin
     _walk(time_machine, "Europe/Ljubljana", date(2026, 3, 28), date(2026, 4, 10))
 
     assert _sent_log() == [
-        ("2026-03-02", "routes_summary", "eva@example.org"),
+        ("2026-03-02", "acknowledgement", "eva@example.org"),
         ("2026-03-26", "staff_reminder", "info@comfortclick.com"),
         ("2026-03-27", "request_completed", "eva@example.org"),
     ]
     _deliver()
-    summary = next(m for m in mail.outbox if m.subject.startswith("Where your request"))
-    assert "Belledonne Communications" in summary.body
-    assert "linhome.org" in summary.body
+    acknowledgement = next(m for m in mail.outbox if m.to == ["eva@example.org"])
+    assert "Belledonne Communications" in acknowledgement.body
+    assert "linhome.org" in acknowledgement.body
+    assert "/s/" in acknowledgement.body
 
 
 def test_click_and_call_ccpa_deletion_with_extension(registry, time_machine) -> None:
@@ -122,11 +124,12 @@ def test_click_and_call_ccpa_deletion_with_extension(registry, time_machine) -> 
     extended = request.effective_due_on
     assert extended > date(2026, 4, 1)
     log = _sent_log()
-    assert log[:2] == [
+    assert log[:3] == [
+        ("2026-03-02", "acknowledgement", "sam@example.org"),
         ("2026-03-25", "staff_reminder", "privacy@clickandcall.com"),
         ("2026-03-26", "extension_notice", "sam@example.org"),
     ]
     # After the extension, reminders count down to the new date only.
-    later = [entry for entry in log[2:] if entry[1] == "staff_reminder"]
+    later = [entry for entry in log[3:] if entry[1] == "staff_reminder"]
     assert later == []  # none due before 1 May
     assert len(log) == len(set(log))

@@ -1,0 +1,92 @@
+"""French is complete: every string of the public pages, and the registry data they show."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from routing.clock import REGIMES
+from routing.forms.vocabulary import (
+    COUNTRIES,
+    DENIAL_TEXTS,
+    KIND_HINTS,
+    REGISTRY_STRINGS,
+    kind_label,
+    translated,
+)
+from routing.planning import load_registry_files
+from routing.services.requests import DENIAL_GROUNDS
+
+FRENCH = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+
+
+def _entries(po: str) -> list[tuple[str, str, str]]:
+    """(flags, msgid, msgstr) of every entry but the header."""
+    entries = []
+    for block in po.split("\n\n")[1:]:
+        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
+        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("msgstr", 1)[0]))
+        msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr ", 1)[1]))
+        entries.append((flags, msgid, msgstr))
+    return entries
+
+
+def test_every_french_string_is_translated_and_none_is_fuzzy() -> None:
+    entries = _entries((FRENCH / "django.po").read_text())
+
+    assert len(entries) > 250
+    assert [msgid for _flags, msgid, msgstr in entries if not msgstr] == []
+    assert [msgid for flags, msgid, _msgstr in entries if "fuzzy" in flags] == []
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs msgfmt (gettext)")
+def test_the_compiled_catalogue_matches_its_source(tmp_path: Path) -> None:
+    compiled = tmp_path / "django.mo"
+
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(compiled), str(FRENCH / "django.po")], check=True
+    )
+
+    assert compiled.read_bytes() == (FRENCH / "django.mo").read_bytes()
+
+
+def test_the_shipped_registry_is_listed_for_translation() -> None:
+    files = load_registry_files()
+    shipped = {
+        text
+        for organisation in files.organisations
+        for scope in organisation.scopes
+        for text in (scope.question, scope.name)
+    }
+
+    assert shipped <= set(REGISTRY_STRINGS)
+
+
+def test_the_denial_texts_are_the_services() -> None:
+    assert {ground.subject_text for ground in DENIAL_GROUNDS.values()} == set(DENIAL_TEXTS)
+
+
+def test_registry_kinds_countries_and_refusals_read_in_french() -> None:
+    regimes = {o.default_regime for o in load_registry_files().organisations}
+    with translation.override("fr"):
+        untranslated = [text for text in REGISTRY_STRINGS if translated(text) == text]
+        untranslated += [
+            label
+            for regime in regimes
+            for kind, label in REGIMES[regime].kinds.items()
+            if kind_label(regime, kind) == label
+        ]
+        untranslated += [hint for hint in KIND_HINTS.values() if translation.gettext(hint) == hint]
+        untranslated += [text for text in DENIAL_TEXTS if translation.gettext(text) == text]
+        countries = [translation.gettext(name) for _code, name in COUNTRIES]
+
+    # Names spelled alike in both languages are fine (France, Portugal, ...).
+    assert untranslated == []
+    assert "Allemagne" in countries
+    assert "États-Unis\u00a0: Californie" in countries

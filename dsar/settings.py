@@ -165,6 +165,15 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "routing.tasks.sweep_reminders", "schedule": 300.0},
     "sweep-follow-ups": {"task": "routing.tasks.sweep_follow_ups", "schedule": 300.0},
     "send-digests": {"task": "routing.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+    "relay-webhooks": {"task": "routing.webhook_tasks.relay_webhooks", "schedule": 60.0},
+    "sweep-deadline-webhooks": {
+        "task": "routing.webhook_tasks.sweep_deadline_webhooks",
+        "schedule": 300.0,
+    },
+    "purge-idempotency-keys": {
+        "task": "routing.webhook_tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=50),
+    },
     # Daily, at a quiet hour: purge personal data of requests closed past retention.
     "purge-closed-requests": {
         "task": "routing.tasks.purge_closed_requests",

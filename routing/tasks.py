@@ -12,6 +12,12 @@ from routing.services.forwarding import follow_ups_sweep
 from routing.services.operations import heartbeat_record, worker_check_complete
 from routing.services.outbox import message_send, outbox_relay
 from routing.services.reminders import digests_send, reminders_sweep
+from routing.webhook_tasks import (  # noqa: F401  (registered with the worker here)
+    deliver_webhook,
+    purge_idempotency_keys,
+    relay_webhooks,
+    sweep_deadline_webhooks,
+)
 
 
 @shared_task

@@ -24,16 +24,16 @@ class StaffFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def organisations(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def organisations(user: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
         """StaffFactory(organisations=[org, ...]) makes memberships; all model perms given."""
         from django.contrib.auth.models import Permission
 
         if not create:
             return
-        self.user_permissions.set(Permission.objects.filter(content_type__app_label="routing"))
+        user.user_permissions.set(Permission.objects.filter(content_type__app_label="routing"))
         for organisation in extracted or []:
-            Membership.objects.create(user=self, organisation=organisation)
-        self.save()
+            Membership.objects.create(user=user, organisation=organisation)
+        user.save()
 
 
 def make_request(

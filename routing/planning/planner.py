@@ -96,6 +96,8 @@ class RouteDecision:
     kinds: tuple[str, ...]
     tasks: tuple[Task, ...]
     explanation: str
+    # How the customer was found ("phone +33199001234"); empty for other targets.
+    matched_by: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -375,6 +377,7 @@ def _route(
         kinds=kinds,
         tasks=tuple(tasks),
         explanation=explanation + _limit_notes(scope, kinds),
+        matched_by=customer.matched_by if target.type == "customer" and customer else "",
     )
 
 

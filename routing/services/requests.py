@@ -266,6 +266,7 @@ def _create_routes(request: Request, plan: Plan) -> None:
             target_name=target.name or "",
             target_email=target.email or "",
             target_url=target.url or "",
+            matched_by=decision.matched_by,
             tasks=[{"code": t.code, "text": t.text} for t in decision.tasks],
             explanation=decision.explanation,
             status=RouteStatus.NEEDS_CUSTOMER
@@ -415,6 +416,12 @@ def request_receive(
         _set_dates(request)
         request.save()
         _create_routes(request, plan)
+        # First, so receivers hear of the request before anything done with it.
+        webhooks_emit(
+            request=request,
+            event_type="request.created",
+            data={"status": request.status, "due_on": request.effective_due_on.isoformat()},
+        )
         _event(
             request,
             by,
@@ -423,11 +430,6 @@ def request_receive(
             kinds=list(plan.kinds),
             regime=regime,
             routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],
-        )
-        webhooks_emit(
-            request=request,
-            event_type="request.created",
-            data={"status": request.status, "due_on": request.effective_due_on.isoformat()},
         )
         duplicate = _find_duplicate(request)
         if duplicate is not None:

@@ -21,7 +21,7 @@ EVENT_TYPES = (
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from routing.tasks import deliver_webhook
+    from routing.webhook_tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
         # A broker that is down loses nothing: the relay delivers what it did not take.

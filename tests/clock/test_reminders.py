@@ -13,7 +13,7 @@ FR = work_calendar("FR", None)
 PARIS = "Europe/Paris"
 
 
-def _next(due: str, after: str, *, days=(7, 2, 0), overdue=True):  # type: ignore[no-untyped-def]
+def _next(due: str, after: str, *, days=(7, 2, 0), overdue=True):
     return next_reminder(
         due_on=date.fromisoformat(due),
         timezone=PARIS,

@@ -29,7 +29,7 @@ FAILURES = {"left": 0}
 class FlakyBackend(BaseEmailBackend):
     """Raises while FAILURES["left"] > 0, then delivers to the locmem outbox."""
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         if FAILURES["left"] > 0:
             FAILURES["left"] -= 1
             raise ConnectionRefusedError("SMTP server down")

@@ -1,0 +1,412 @@
+"""The REST API under load: gunicorn on the loopback against a throwaway database.
+
+Creates a database of its own (PostgreSQL beside DATABASE_URL's when that is set, else a
+SQLite file), loads the registry, starts gunicorn as production would run it, and drives
+it from client threads over loopback connections. Every phase is bounded by a request
+count and a time limit. The server is stopped and the database dropped at the end, so the
+configured database is left as found.
+
+Figures: time until the web process answers, creates per second with p50/p99 latency at
+8 and 32 concurrent clients, list latency with 100,000 requests stored, queries per list
+call at page sizes 10 and 100, and the resident memory of each web worker.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+Row = tuple[str, float, str]
+ROOT = Path(__file__).resolve().parents[1]
+# Bounds: no phase sends more than this many requests or runs longer than this.
+PHASE_SECONDS = 45.0
+CREATES = {8: 3000, 32: 3000}
+QUICK_CREATES = {8: 200, 32: 200}
+LISTED_REQUESTS = 100_000
+LIST_CALLS = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _database_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{name}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{name}"
+
+
+@contextmanager
+def _throwaway_database(folder: Path) -> Iterator[str]:
+    """Switch this process to a fresh, migrated database; drop it afterwards."""
+    creation = connection.creation
+    sqlite = connection.vendor == "sqlite"
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    previous_test_name = test_settings.get("NAME")
+    test_settings["NAME"] = str(folder / "bench.sqlite3") if sqlite else f"dsar_bench_{os.getpid()}"
+    old_name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection.settings_dict["NAME"]
+    finally:
+        creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = previous_test_name
+
+
+def _seed_registry() -> str:
+    """The shipped registry and an integration of every organisation; returns its token."""
+    from routing.models import Organisation
+    from routing.planning import load_demo_customers, load_registry_files
+    from routing.services.integrations import integration_create
+    from routing.services.registry import registry_load
+
+    registry_load(files=load_registry_files(), demo_customers=load_demo_customers())
+    created = integration_create(
+        name="bench", organisations=list(Organisation.objects.all()), can_write=True
+    )
+    return created.token
+
+
+class Server:
+    """gunicorn with production settings, as deploy/gunicorn.conf.py sizes it."""
+
+    def __init__(self, database_url: str, folder: Path, workers: int) -> None:
+        self.port = _free_port()
+        self.workers = workers
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DSAR_VAR_DIR": str(folder / "var"),
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+            "DSAR_API_THROTTLE": "10000000/min",
+            "LOG_LEVEL": "ERROR",
+            "EMAIL_DELIVERY": "files",
+        }
+        self.log = (folder / "gunicorn.log").open("wb")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "dsar.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                "--worker-class", "sync", "--timeout", "30", "--log-level", "error",
+            ],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def wait_ready(self, path: str, token: str, limit: float = 30.0) -> float:
+        """Seconds from start until a call answers 200."""
+        deadline = self.started + limit
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log.name}")
+            try:
+                status, _, _ = request(self.port, "GET", path, token)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"gunicorn not ready after {limit:.0f} s")
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The parent pid is the fourth field, after the parenthesised command name.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def request(
+    port: int, method: str, path: str, token: str, body: bytes | None = None, key: str = ""
+) -> tuple[int, float, bytes]:
+    """One call on a new connection (gunicorn's sync workers close each one)."""
+    headers = {"Authorization": f"Bearer {token}", "Connection": "close"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if key:
+        headers["Idempotency-Key"] = key
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    return response.status, time.perf_counter() - started, data
+
+
+# Every organisation handles access requests, fulfilled by itself: no forward, no email
+# to a customer.
+SPREAD = ["callkom", "comfortclick", "comfile-360", "click-and-call", "clickacall"]
+
+
+def _spread_body(n: int) -> bytes:
+    """An access request, the organisations taking turns."""
+    return json.dumps(
+        {
+            "organisation": SPREAD[n % len(SPREAD)],
+            "kinds": ["access"],
+            "subject": {"name": f"Subject {n}", "email": f"spread{n}@example.org"},
+        }
+    ).encode()
+
+
+def _readme_body(n: int) -> bytes:
+    """The README's example, with a subject of its own so no two are duplicates."""
+    return json.dumps(
+        {
+            "organisation": "callkom",
+            "kinds": ["objection"],
+            "scopes": ["callkom:ai-calls"],
+            "subject": {
+                "name": f"Subject {n}",
+                "email": f"subject{n}@example.org",
+                "phone": f"+33 6 39 98 {n % 100:02d} {n // 100 % 100:02d}",
+                "country": "FR",
+            },
+            "identifiers": {"phone": "+33 1 99 00 12 34"},
+            "details": "Stop calling me.",
+        }
+    ).encode()
+
+
+def _drive(clients: int, total: int, call: Callable[[int], tuple[int, float]]) -> dict[str, Any]:
+    """``total`` calls from ``clients`` threads; stops early at PHASE_SECONDS."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.perf_counter() + PHASE_SECONDS
+
+    def client() -> None:
+        nonlocal failures
+        while time.perf_counter() < deadline:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            try:
+                status, seconds = call(n)
+            except Exception:  # counted as a failure, and the client goes on
+                status, seconds = 0, 0.0
+            with lock:
+                if 200 <= status < 300:
+                    latencies.append(seconds)
+                else:
+                    failures += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "per_second": len(latencies) / elapsed,
+        "p50": _percentile(latencies, 50),
+        "p99": _percentile(latencies, 99),
+        "failures": failures,
+    }
+
+
+def _percentile(values: list[float], pct: int) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1] * 1000
+
+
+def _seed_requests(count: int) -> None:
+    """``count`` requests of the registry's organisations, written in bulk."""
+    from routing.models import OPEN_STATUSES, Organisation, Request
+    from routing.services.requests import token_hash
+
+    organisations = list(Organisation.objects.all())
+    statuses = [*OPEN_STATUSES, "completed", "denied"]
+    kinds = ["access", "erasure", "objection", "rectification"]
+    start = timezone.now() - timedelta(days=400)
+    batch: list[Request] = []
+    for n in range(count):
+        organisation = organisations[n % len(organisations)]
+        received = start + timedelta(minutes=5 * n)
+        day = received.date()
+        batch.append(
+            Request(
+                organisation=organisation, reference=f"BENCH-{n:07d}",
+                status=statuses[n % len(statuses)], channel="api",
+                kinds=[kinds[n % len(kinds)]], subject_name=f"Subject {n}",
+                subject_email=f"bulk{n}@example.org", regime=organisation.default_regime,
+                received_at=received, received_on=day, due_on=day + timedelta(days=30),
+                effective_due_on=day + timedelta(days=30),
+                status_token_hash=token_hash(f"bench-{n}"),
+            )
+        )  # fmt: skip
+        if len(batch) == 5000:
+            Request.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Request.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        # What autovacuum would do after a bulk load: plans need the table's statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE routing_request")
+
+
+def _queries_per_list(token: str) -> dict[int, int]:
+    """Queries one list call makes, counted in this process against the same database."""
+    client = Client(headers={"authorization": f"Bearer {token}"})
+    client.get("/api/v1/requests/")  # the first call of the minute records last use
+    counts = {}
+    for size in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/requests/", {"page_size": size})
+        assert response.status_code == 200, response.content
+        counts[size] = len(queries)
+    return counts
+
+
+def _create_rows(port: int, token: str, creates: dict[int, int], workers: int) -> list[Row]:
+    rows: list[Row] = []
+    vendor = connection.vendor
+    # Warm every worker's connection and caches before measuring.
+    _drive(workers, workers * 4, partial(_call_create, port, token, _spread_body, 10**8))
+    bodies = (
+        (_readme_body, "README example, 1 organisation"),
+        (_spread_body, "access, 5 organisations"),
+    )
+    for serial, ((body, label), (clients, total)) in enumerate(
+        (b, c) for b in bodies for c in creates.items()
+    ):
+        call = partial(_call_create, port, token, body, (serial + 1) * 1_000_000)
+        result = _drive(clients, total, call)
+        name = f"{clients} clients, {label}"
+        rows += [
+            (f"api: creates/s, {name} ({vendor})", result["per_second"], "/s"),
+            (f"api: create p50, {name}", result["p50"], "ms"),
+            (f"api: create p99, {name}", result["p99"], "ms"),
+            (f"api: create failures, {name}", result["failures"], "calls"),
+        ]
+    return rows
+
+
+def _list_rows(port: int, token: str, listed: int) -> list[Row]:
+    rows: list[Row] = []
+    for path, label in (
+        ("/api/v1/requests/?page_size=50", "page of 50"),
+        ("/api/v1/requests/?page_size=100&status=new", "page of 100, status=new"),
+        ("/api/v1/requests/?overdue=true&page_size=50", "overdue, page of 50"),
+    ):
+        # One client: the latency of a call, not of a queue.
+        result = _drive(1, LIST_CALLS // 3, partial(_call_get, port, token, path))
+        rows += [
+            (f"api: list p50, {listed:,} requests, {label}", result["p50"], "ms"),
+            (f"api: list p99, {listed:,} requests, {label}", result["p99"], "ms"),
+        ]
+    return rows
+
+
+def run(quick: bool = False) -> list[Row]:
+    rows: list[Row] = []
+    workers = 2 * (os.cpu_count() or 1) + 1
+    listed = 5_000 if quick else LISTED_REQUESTS
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        (folder / "var").mkdir()
+        with _throwaway_database(folder) as name:
+            token = _seed_registry()
+            server = Server(_database_url(name), folder, workers)
+            try:
+                ready = server.wait_ready("/api/v1/organisations/", token)
+                rows.append((f"api: web process ready ({workers} workers)", ready, "s"))
+                creates = QUICK_CREATES if quick else CREATES
+                rows += _create_rows(server.port, token, creates, workers)
+                _seed_requests(listed)
+                connection.close()
+                rows += _list_rows(server.port, token, listed)
+                counts = _queries_per_list(token)
+                rows += [
+                    ("api: queries per list call, page size 10", counts[10], "queries"),
+                    ("api: queries per list call, page size 100", counts[100], "queries"),
+                ]
+                memory = [_rss_mib(pid) for pid in server.worker_pids()]
+                rows.append(("api: web worker RSS, largest", max(memory, default=0.0), "MiB"))
+            finally:
+                server.stop()
+                connection.close()
+    return rows
+
+
+def _call_get(port: int, token: str, path: str, n: int) -> tuple[int, float]:
+    status, seconds, _ = request(port, "GET", path, token)
+    return status, seconds
+
+
+def _call_create(
+    port: int, token: str, body: Callable[[int], bytes], first: int, n: int
+) -> tuple[int, float]:
+    # With an Idempotency-Key, as the README tells integrations to send.
+    number = first + n
+    status, seconds, _ = request(
+        port, "POST", "/api/v1/requests/", token, body(number), key=f"b{number}"
+    )
+    return status, seconds

@@ -1,0 +1,153 @@
+"""Integrations (API clients) and their webhook deliveries in the admin.
+
+An integration grants access to organisations' data, as a membership does, so only
+superusers see and manage integrations. Deliveries are shown to staff of the request's
+organisation, read-only, with a redeliver action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+
+from routing.admin.tenancy import NotFoundAdmin, TenantAdmin
+from routing.models import DeliveryStatus, Integration, WebhookDelivery
+from routing.services.integrations import (
+    integration_assign_token,
+    integration_revoke,
+    integration_rotate_token,
+    webhook_secret_generate,
+)
+from routing.services.webhook_delivery import delivery_redeliver
+
+SHOWN_ONCE = (
+    "The token of {name} is {token} — copy it now: it is shown this once and only its "
+    "hash is kept. Send it as: Authorization: Bearer <token>."
+)
+
+
+@admin.register(Integration)
+class IntegrationAdmin(NotFoundAdmin):
+    list_display = [
+        "name", "token_prefix", "access", "organisation_list", "webhook_url", "last_used_at",
+        "state",
+    ]  # fmt: skip
+    list_filter = ["can_write", ("revoked_at", admin.EmptyFieldListFilter), "organisations"]
+    search_fields = ["name", "token_prefix"]
+    filter_horizontal = ["organisations"]
+    fields = [
+        "name", "organisations", "can_write", "webhook_url", "webhook_secret", "token_prefix",
+        "created_at", "last_used_at", "revoked_at",
+    ]  # fmt: skip
+    readonly_fields = ["token_prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke", "rotate_token"]
+    # A webhook URL typed without a scheme is taken as https, never http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Integration]:
+        queryset = super().get_queryset(request).prefetch_related("organisations")
+        return queryset if request.user.is_superuser else queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    @admin.display(description="access")
+    def access(self, obj: Integration) -> str:
+        return "read and write" if obj.can_write else "read only"
+
+    @admin.display(description="organisations")
+    def organisation_list(self, obj: Integration) -> str:
+        return ", ".join(o.slug for o in obj.organisations.all())
+
+    @admin.display(description="state")
+    def state(self, obj: Integration) -> str:
+        if obj.revoked_at is None:
+            return "active"
+        return format_html('<strong class="errornote">revoked</strong> {}', obj.revoked_at)
+
+    def save_model(self, request: HttpRequest, obj: Integration, form: Any, change: bool) -> None:
+        token = None
+        if not change:
+            token = integration_assign_token(obj)
+        if obj.webhook_url and not obj.webhook_secret:
+            # A receiver cannot check an unsigned body: a URL always has a secret.
+            obj.webhook_secret = webhook_secret_generate()
+        super().save_model(request, obj, form, change)
+        if token is not None:
+            messages.warning(request, SHOWN_ONCE.format(name=obj.name, token=token))
+
+    @admin.action(description="Revoke the selected integrations (their tokens stop working)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+        revoked = sum(integration_revoke(integration=i, now=timezone.now()) for i in queryset)
+        self.message_user(request, f"{revoked} integration(s) revoked.", messages.SUCCESS)
+
+    @admin.action(description="Issue a new token (the old one stops working)")
+    def rotate_token(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+        for integration in queryset:
+            if integration.revoked_at is not None:
+                self.message_user(
+                    request, f"{integration.name} is revoked; create a new integration.",
+                    messages.ERROR,
+                )  # fmt: skip
+                continue
+            token = integration_rotate_token(integration=integration)
+            messages.warning(request, SHOWN_ONCE.format(name=integration.name, token=token))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(TenantAdmin):
+    tenant_path = "request__organisation"
+    list_display = [
+        "created_at", "event_type", "integration", "request", "status", "attempts",
+        "last_status_code", "next_attempt_at", "delivered_at",
+    ]  # fmt: skip
+    list_filter = ["status", "event_type", "integration"]
+    search_fields = ["event_id", "request__reference", "integration__name"]
+    list_select_related = ["integration", "request"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "event_id", "event_type", "integration", "request", "status", "attempts", "created_at",
+        "next_attempt_at", "delivered_at", "last_status_code", "last_error", "payload",
+    ]  # fmt: skip
+    fields = list(readonly_fields)
+    actions = ["redeliver"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Redeliver the selected events now")
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        count = 0
+        for delivery in queryset.select_related("integration"):
+            if delivery.integration.revoked_at is not None:
+                continue
+            delivery_redeliver(delivery=delivery)
+            count += 1
+        pending = DeliveryStatus.PENDING.label
+        self.message_user(
+            request, f"{count} event(s) queued for delivery ({pending}).", messages.SUCCESS
+        )

@@ -1,0 +1,1 @@
+"""Serializers: validate what comes in (naming the field), shape what goes out."""

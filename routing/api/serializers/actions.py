@@ -1,0 +1,64 @@
+"""Bodies of the lifecycle actions, one per service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from routing.services.requests import DENIAL_GROUNDS
+
+
+class EmptySerializer(serializers.Serializer[Any]):
+    pass
+
+
+class VerifySerializer(serializers.Serializer[Any]):
+    method = serializers.CharField(
+        max_length=64, default="api", help_text="How the subject's identity was checked."
+    )
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    assignee = serializers.CharField(
+        max_length=150,
+        allow_null=True,
+        help_text="Username of a staff member of the request's organisation; null unassigns.",
+    )
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PauseSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=300, help_text="What the subject was asked for (proof of identity, ...)."
+    )
+
+
+class NoteFieldSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DenySerializer(serializers.Serializer[Any]):
+    ground = serializers.ChoiceField(choices=list(DENIAL_GROUNDS))
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=5000)
+
+
+class DuplicateSerializer(serializers.Serializer[Any]):
+    of = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text="Reference of the original; default the request it was flagged against.",
+    )
+
+
+class RouteCustomerSerializer(serializers.Serializer[Any]):
+    customer = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of a customer of the organisation."
+    )

@@ -1,0 +1,1 @@
+"""API views: thin — validate with a serializer, call a service or selector, shape the answer."""

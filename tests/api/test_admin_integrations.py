@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+
+import routing.admin.integrations  # noqa: F401  (registers the admins until routing.admin imports it)
+from routing.models import DeliveryStatus, Integration, Organisation, WebhookDelivery
+from routing.services import webhook_delivery
+from routing.services.integrations import integration_create
+from tests.api.conftest import client_for
+from tests.factories import StaffFactory, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_adding_an_integration_shows_its_token_once(admin_client, registry) -> None:
+    callkom = Organisation.objects.get(slug="callkom")
+
+    response = admin_client.post(
+        "/admin/routing/integration/add/",
+        {"name": "Jira", "organisations": [callkom.pk], "can_write": "on",
+         "webhook_url": "https://jira.example/hook", "webhook_secret": ""},
+        follow=True,
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    notice = next(m for m in _messages(response) if "token of Jira" in m)
+    token = notice.split(" is ")[1].split(" ")[0]
+    integration = Integration.objects.get(name="Jira")
+    assert token.startswith(integration.token_prefix)
+    assert integration.webhook_secret
+    assert client_for(token).get("/api/v1/organisations/").json()[0]["slug"] == "callkom"
+    # Shown once: the change page holds the prefix only.
+    page = admin_client.get(f"/admin/routing/integration/{integration.pk}/change/").content.decode()
+    assert token not in page
+    assert integration.token_prefix in page
+
+
+def test_revoke_action(admin_client, registry) -> None:
+    created = integration_create(
+        name="Old", organisations=[Organisation.objects.get(slug="callkom")]
+    )
+
+    admin_client.post(
+        "/admin/routing/integration/",
+        {"action": "revoke", "_selected_action": [created.integration.pk]},
+    )
+
+    assert Integration.objects.get(pk=created.integration.pk).revoked_at is not None
+    assert client_for(created.token).get("/api/v1/organisations/").status_code == 401
+
+
+def test_only_superusers_see_integrations(client, registry) -> None:
+    staff = StaffFactory(organisations=[Organisation.objects.get(slug="callkom")])
+    client.force_login(staff)
+
+    assert client.get("/admin/routing/integration/").status_code == 403
+
+
+def test_deliveries_are_listed_and_can_be_redelivered(admin_client, registry, monkeypatch) -> None:
+    integration_create(
+        name="Hooks", organisations=[Organisation.objects.get(slug="callkom")],
+        webhook_url="https://hooks.example/in",
+    )  # fmt: skip
+    make_request()
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.FAILED, last_error="HTTP 500", next_attempt_at=None
+    )
+    enqueued: list[int] = []
+    monkeypatch.setattr(webhook_delivery, "_enqueue", enqueued.append)
+
+    listing = admin_client.get("/admin/routing/webhookdelivery/")
+    assert listing.status_code == 200
+    assert "request.created" in listing.content.decode()
+    assert (
+        admin_client.get(f"/admin/routing/webhookdelivery/{delivery.pk}/change/").status_code == 200
+    )
+
+    admin_client.post(
+        "/admin/routing/webhookdelivery/",
+        {"action": "redeliver", "_selected_action": [delivery.pk]},
+    )
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert enqueued == [delivery.pk]
+
+
+def test_staff_see_deliveries_of_their_organisations_only(client, registry) -> None:
+    callkom = Organisation.objects.get(slug="callkom")
+    comfortclick = Organisation.objects.get(slug="comfortclick")
+    integration_create(
+        name="Hooks", organisations=[callkom, comfortclick], webhook_url="https://hooks.example/in"
+    )
+    own = make_request("callkom")
+    foreign = make_request("comfortclick")
+    staff = StaffFactory(organisations=[callkom])
+    client.force_login(staff)
+
+    page = client.get("/admin/routing/webhookdelivery/").content.decode()
+
+    assert own.reference in page
+    assert foreign.reference not in page
+    other = WebhookDelivery.objects.get(request=foreign)
+    assert client.get(f"/admin/routing/webhookdelivery/{other.pk}/change/").status_code == 404

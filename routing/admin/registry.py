@@ -97,6 +97,10 @@ class OrganisationAdmin(TenantAdmin):
             },
         ),
         ("Policy", {"fields": ["policy_url", "policy_date"]}),
+        (
+            "Reminders",
+            {"fields": ["team_email", "reminder_days_before", "remind_when_overdue"]},
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:

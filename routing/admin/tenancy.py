@@ -128,8 +128,8 @@ class SuperuserWritesMixin:
 class MembershipAdmin(NotFoundAdmin):
     """Who belongs to which organisation: granting access is a superuser's decision only."""
 
-    list_display = ["user", "organisation", "created_at"]
-    list_filter = ["organisation"]
+    list_display = ["user", "organisation", "daily_digest", "created_at"]
+    list_filter = ["organisation", "daily_digest"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]

@@ -36,6 +36,9 @@ ORGANISATION_FORM = {
     "authority_url": "https://www.cnil.fr",
     "commitments": "[]",
     "forward_within_working_days": "1",
+    "team_email": "privacy-team@acme-voice.example",
+    "reminder_days_before": "[5, 1]",
+    "remind_when_overdue": "on",
     "kinds": '["access", "erasure", "objection"]',
     "minimum_age": "",
     "policy_url": "https://acme-voice.example/privacy",
@@ -64,6 +67,8 @@ def test_a_sixth_organisation_added_in_the_admin_changes_plans(admin_client, reg
     response = admin_client.post("/admin/routing/organisation/add/", ORGANISATION_FORM)
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation = Organisation.objects.get(slug="acme-voice")
+    assert organisation.reminder_days_before == [5, 1]
+    assert organisation.team_email == "privacy-team@acme-voice.example"
 
     response = admin_client.post(
         "/admin/routing/scope/add/", {**SCOPE_FORM, "organisation": str(organisation.pk)}
@@ -171,3 +176,11 @@ def test_missing_contact_addresses_show_as_a_problem(admin_client, registry) -> 
     slugs = {obj.slug for obj in response.context["cl"].result_list}
     assert slugs == {"callkom", "comfile-360", "clickacall"}
     assert "missing" in response.content.decode()
+
+
+def test_reminder_days_must_be_whole_days(admin_client, registry) -> None:
+    form = {**ORGANISATION_FORM, "reminder_days_before": '["soon"]'}
+
+    response = admin_client.post("/admin/routing/organisation/add/", form)
+
+    assert "whole days" in response.context["adminform"].form.errors["reminder_days_before"][0]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,7 +19,7 @@ def test_staff_who_chose_the_digest_get_one_email_a_day_instead_of_reminders(
     registry, time_machine
 ) -> None:
     callkom = Organisation.objects.get(slug="callkom")
-    staff = StaffFactory(username="noor", email="noor@desk.example", organisations=[callkom])
+    staff: Any = StaffFactory(username="noor", email="noor@desk.example", organisations=[callkom])
     Membership.objects.filter(user_id=staff.pk).update(daily_digest=True)
     time_machine.move_to("2026-03-02T10:00:00+01:00", tick=False)
     soon = make_request("callkom", email="a@example.org")

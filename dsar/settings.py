@@ -205,6 +205,8 @@ else:
 # Rate limits count per client address; behind the proxy that is the forwarded one.
 RATELIMIT_IP_META_KEY = env_str("DSAR_CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP
 RATELIMIT_VIEW = "routing.views.errors.ratelimited"
+# A cache outage must not turn people away: limits are skipped until it is back.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DSAR desk <privacy@localhost>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from typing import Any
@@ -11,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from routing.api.authentication import ApiClient
+
+logger = logging.getLogger(__name__)
 
 
 class IntegrationRateThrottle(SimpleRateThrottle):
@@ -44,13 +47,19 @@ class IntegrationRateThrottle(SimpleRateThrottle):
         self.key = f"{key}:{window}"
         self.window_ends = (window + 1) * duration
         self.now = now
-        # add() is a no-op when the key exists; the window's key expires with it.
-        cache.add(self.key, 0, timeout=duration + 1)
         try:
-            count = cache.incr(self.key)
-        except ValueError:  # evicted between add and incr
-            cache.add(self.key, 1, timeout=duration + 1)
-            count = 1
+            # add() is a no-op when the key exists; the window's key expires with it.
+            cache.add(self.key, 0, timeout=duration + 1)
+            try:
+                count = cache.incr(self.key)
+            except ValueError:  # evicted between add and incr
+                cache.add(self.key, 1, timeout=duration + 1)
+                count = 1
+        except Exception:
+            # A cache outage must not stop intake: every request still lands in the
+            # database; only the limit is not counted meanwhile.
+            logger.warning("api throttle: cache unavailable, request allowed")
+            return True
         return bool(count <= allowed)
 
     def wait(self) -> float:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from email import message_from_bytes
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 
 from dsar.celery import app as celery_app
@@ -48,10 +52,10 @@ def celery_worker_process(
     # The worker must see the test database, which pytest-django created under its own name.
     env = {
         **os.environ,
-        **worker_env,
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL or "",
         "DSAR_VAR_DIR": str(tmp_path),
+        **worker_env,
     }
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
@@ -69,3 +73,35 @@ def celery_worker_process(
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    """A real SMTP server on a loopback port, keeping every message it accepts."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def smtp_env(controller: Controller) -> dict[str, str]:
+    """Worker settings that send through ``controller``."""
+    return {"EMAIL_DELIVERY": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(controller.port)}

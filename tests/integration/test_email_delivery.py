@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
-from email import message_from_bytes
 from typing import Any
 
 import pytest
@@ -13,44 +10,14 @@ from aiosmtpd.controller import Controller
 
 from routing.models import MessageStatus, OutboundMessage
 from tests.factories import make_request
+from tests.integration.conftest import Inbox, smtp_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
 @pytest.fixture
 def worker_env(smtp_server: tuple[Controller, Inbox]) -> dict[str, str]:
-    controller, _ = smtp_server
-    return {
-        "EMAIL_DELIVERY": "smtp",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
-    }
+    return smtp_env(smtp_server[0])
 
 
 def test_a_new_request_is_acknowledged_and_forwarded_over_smtp(

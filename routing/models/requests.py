@@ -28,6 +28,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
+# Open and verified: the clock runs, staff work on it, reminders go out.
+WORKING_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
 CLOSED_STATUSES = (
     Status.COMPLETED,
     Status.DENIED,

@@ -21,6 +21,7 @@ from routing.identifiers import InvalidIdentifier, normalise_phone
 from routing.models import (
     OPEN_STATUSES,
     ROUTE_OPEN_STATUSES,
+    WORKING_STATUSES,
     Customer,
     Organisation,
     Request,
@@ -183,7 +184,6 @@ def organisation_customers(organisation: Organisation) -> QuerySet[Customer]:
 
 # What the request page offers in each state. The services decide; these only spare staff
 # buttons that would certainly be refused.
-_WORKING = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
 
 
 def request_next_actions(request: Request) -> frozenset[str]:
@@ -202,7 +202,7 @@ def request_next_actions(request: Request) -> frozenset[str]:
     if request.status == Status.AWAITING_SUBJECT:
         actions.add("resume")
     if (
-        request.status in _WORKING
+        request.status in WORKING_STATUSES
         and request.extended_at is None
         and request.extended_due_on is not None
     ):
@@ -220,7 +220,7 @@ _ROUTE_STEPS: dict[str, tuple[str, ...]] = {
 
 def route_next_steps(route: Route, request: Request) -> tuple[str, ...]:
     """Buttons for one route; a processor route may also have its customer set."""
-    if request.status not in _WORKING:
+    if request.status not in WORKING_STATUSES:
         return ()
     steps = _ROUTE_STEPS.get(route.status, ())
     if route.role == "processor" and route.status in ROUTE_OPEN_STATUSES:

@@ -14,13 +14,11 @@ from django.utils import timezone
 
 from routing.clock.calendars import work_calendar
 from routing.clock.reminders import Reminder, next_reminder
-from routing.models import Membership, Request, RouteStatus, Status
+from routing.models import WORKING_STATUSES, Membership, Request, RouteStatus
 from routing.selectors.deadlines import local_today
 from routing.services.forwarding import kinds_text
 from routing.services.notices import admin_url, staff_recipient
 from routing.services.outbox import message_schedule
-
-WORKING = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
 
 
 def reminder_after(request: Request, after: datetime) -> Reminder | None:
@@ -39,7 +37,7 @@ def reminder_after(request: Request, after: datetime) -> Reminder | None:
 
 def next_reminder_at(request: Request, *, now: datetime | None = None) -> datetime | None:
     """Set when the request's dates are (re)computed; closed or unverified: none."""
-    if request.status not in WORKING:
+    if request.status not in WORKING_STATUSES:
         return None
     reminder = reminder_after(request, now or timezone.now())
     return reminder.at if reminder else None
@@ -59,7 +57,7 @@ def reminders_sweep(*, now: datetime | None = None, batch_size: int = 500) -> in
     sent = 0
     while True:
         rows = list(
-            Request.objects.filter(status__in=WORKING, next_reminder_at__lte=now)
+            Request.objects.filter(status__in=WORKING_STATUSES, next_reminder_at__lte=now)
             .order_by("next_reminder_at", "id")
             .values_list("pk", "next_reminder_at")[:batch_size]
         )
@@ -126,7 +124,7 @@ def digests_send(*, now: datetime | None = None) -> int:
         organisations = [m.organisation_id for m in memberships if m.user_id == user_id]
         requests = list(
             Request.objects.filter(
-                assignee_id=user_id, organisation_id__in=organisations, status__in=WORKING
+                assignee_id=user_id, organisation_id__in=organisations, status__in=WORKING_STATUSES
             )
             .select_related("organisation")
             .order_by("effective_due_on")

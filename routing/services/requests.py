@@ -24,6 +24,7 @@ from routing.identifiers import InvalidIdentifier, normalise_phone
 from routing.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    WORKING_STATUSES,
     Channel,
     Customer,
     Event,
@@ -48,7 +49,6 @@ from routing.services.retention import erase_personal_data
 from routing.services.webhooks import webhooks_emit
 
 DUPLICATE_WINDOW = timedelta(days=30)
-WORKING = (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT)
 
 
 class TransitionError(Exception):
@@ -525,7 +525,7 @@ def request_extend(*, request: Request, by: Actor, reason: str) -> Request:
     """Extend once, with reasons, before the first due date passes."""
     if not reason.strip():
         raise ValidationError({"reason": "Give the reasons the subject will be told."})
-    with _locked(request, "extend", WORKING) as req:
+    with _locked(request, "extend", WORKING_STATUSES) as req:
         if req.extended_at is not None:
             raise TransitionError("This request was already extended; the law allows it once.")
         if req.extended_due_on is None:
@@ -699,7 +699,7 @@ def request_replan(*, request: Request, by: Actor) -> Request:
 def _locked_route(route: Route, action: str, allowed: Sequence[str]) -> Iterator[Route]:
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=route.request_id)
-        if request.status not in WORKING:
+        if request.status not in WORKING_STATUSES:
             raise TransitionError(
                 f"Cannot {action}: the request is {request.get_status_display()}."
             )

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from routing.models import OPEN_STATUSES, Request, Route, RouteStatus, Status
+from routing.models import OPEN_STATUSES, WORKING_STATUSES, Request, Route, RouteStatus, Status
 from routing.services.actors import Actor
 from routing.services.requests import (
-    WORKING,
     TransitionError,
     request_assign,
     request_complete,
@@ -95,7 +94,7 @@ TRANSITIONS = (
     ),
     Transition(
         "extend",
-        WORKING,
+        WORKING_STATUSES,
         lambda r, by, staff: request_extend(request=r, by=by, reason="many systems to search"),
         "extended",
     ),
@@ -338,7 +337,7 @@ def test_route_transition_from_each_status(staff, by, name, status) -> None:
     assert event_types(request)[before["events"]] == f"route_{becomes}"
 
 
-@pytest.mark.parametrize("status", [s for s in Status if s not in WORKING])
+@pytest.mark.parametrize("status", [s for s in Status if s not in WORKING_STATUSES])
 def test_route_steps_are_refused_unless_the_request_is_being_worked_on(staff, by, status) -> None:
     request = request_in(status, staff)
     route = request.routes.all()[0]

@@ -25,9 +25,11 @@ class Command(BaseCommand):
             call_command("load_registry", demo=True, stdout=self.stdout)
         base = options["base_url"].rstrip("/")
         self.stdout.write("")
+        self.stdout.write(f"  Intake form  {base}/")
         self.stdout.write(f"  Admin        {base}/admin/")
+        self.stdout.write(f"  Dashboard    {base}/dashboard/")
+        self.stdout.write(f"  API docs     {base}/api/docs/")
         self.stdout.write(f"  Health       {base}/healthz")
-        self.stdout.write(f"  Registry     {base}/admin/routing/organisation/")
         self.stdout.write("")
 
     def _ensure_admin(self) -> None:

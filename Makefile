@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DSAR_PORT ?= 8000
-export DSAR_PORT
+DSAR_PUBLIC_URL ?= http://127.0.0.1:$(DSAR_PORT)
+export DSAR_PORT DSAR_PUBLIC_URL
 
 .PHONY: install run test lint bench
 

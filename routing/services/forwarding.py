@@ -62,10 +62,10 @@ def follow_up_time(request: Request, after: datetime) -> datetime:
 
 
 def kinds_text(request: Request) -> str:
-    from routing.clock import REGIMES
+    """The kinds in the regime's own words, as the subject's pages name them."""
+    from routing.selectors.status import kind_labels
 
-    labels = REGIMES[request.regime].kinds if request.regime in REGIMES else {}
-    return ", ".join(str(labels.get(kind, kind.replace("_", " "))) for kind in request.kinds)
+    return ", ".join(kind_labels(request))
 
 
 def _forward_context(route: Route) -> dict[str, object]:

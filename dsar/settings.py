@@ -336,7 +336,9 @@ DSAR_HEARTBEAT_STALE_AFTER = env_int("DSAR_HEARTBEAT_STALE_AFTER", 180, minimum=
 DSAR_RETENTION_DAYS = env_int("DSAR_RETENTION_DAYS", 730, minimum=1)
 # Days a request may wait for its subject's confirmation before it expires and is erased.
 DSAR_UNVERIFIED_EXPIRY_DAYS = env_int("DSAR_UNVERIFIED_EXPIRY_DAYS", 7, minimum=1)
-# Attempts before an email is marked failed and a staff task raised (backoff 1 min .. 1 h).
+# Attempts before an email is marked failed and a staff task raised.
 DSAR_EMAIL_MAX_ATTEMPTS = env_int("DSAR_EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+# Seconds before the first retry of an email; each later retry waits twice as long (at most 1 h).
+DSAR_EMAIL_RETRY_BASE_SECONDS = env_int("DSAR_EMAIL_RETRY_BASE_SECONDS", 60, minimum=1)
 # The address links in emails point to, e.g. https://privacy.example.com
 DSAR_PUBLIC_URL = env_str("DSAR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

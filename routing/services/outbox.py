@@ -82,8 +82,9 @@ class SendOutcome:
 
 
 def backoff_seconds(attempts: int) -> int:
-    """1, 2, 4, 8 ... minutes, at most an hour."""
-    return int(min(60 * 2 ** max(attempts - 1, 0), 3600))
+    """The base delay (a minute by default), doubled per attempt, at most an hour."""
+    base = settings.DSAR_EMAIL_RETRY_BASE_SECONDS
+    return int(min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
 def _claim(message_id: int, now: datetime) -> OutboundMessage | None:

@@ -141,6 +141,11 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert [backoff_seconds(n) for n in (1, 2, 3, 7, 20)] == [60, 120, 240, 3600, 3600]
 
 
+def test_backoff_base_is_a_setting(settings) -> None:
+    settings.DSAR_EMAIL_RETRY_BASE_SECONDS = 2
+    assert [backoff_seconds(n) for n in (1, 2, 3, 12)] == [2, 4, 8, 3600]
+
+
 def test_the_relay_resends_a_message_a_dead_worker_left_sending(email_templates) -> None:
     message = _schedule()
     assert message is not None

@@ -10,5 +10,7 @@ class RoutingConfig(AppConfig):
         from anymail.signals import tracking
 
         from routing.receivers import record_tracking
+        from routing.selectors.registry_snapshot import connect_signals
 
+        connect_signals()
         tracking.connect(record_tracking, dispatch_uid="routing.record_tracking")

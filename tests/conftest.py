@@ -39,6 +39,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_registry_snapshot() -> Iterator[None]:
+    """Each test starts without the process's registry snapshot: emptying the database
+    between tests sends no signal that would tell it."""
+    from routing.selectors.registry_snapshot import registry_snapshot_clear
+
+    registry_snapshot_clear()
+    yield
+    registry_snapshot_clear()
+
+
 @pytest.fixture
 def registry(db):
     """The shipped registry with its demo customers, loaded into the test database."""

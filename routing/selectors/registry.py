@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
-from routing.models import CustomerIdentifier, Organisation, Scope, ThirdParty
+from routing.models import Customer, CustomerIdentifier, Organisation, Scope, ThirdParty
 from routing.planning import (
     CustomerRef,
     Identifiers,
@@ -15,6 +15,7 @@ from routing.planning import (
     ScopeSpec,
     ThirdPartySpec,
 )
+from routing.selectors.registry_snapshot import registry_snapshot
 
 
 def scope_spec(scope: Scope) -> ScopeSpec:
@@ -73,39 +74,39 @@ def third_party_spec(third_party: ThirdParty) -> ThirdPartySpec:
 
 
 class DatabaseRegistry(RegistryView):
-    """The registry in the database, read once per instance.
+    """The registry in the database.
 
-    Organisations, scopes and third parties are small and read together on first use;
-    customers are many, so each lookup is one query on the unique
-    (organisation, type, value) index. Make one instance per request or command so staff
-    edits are seen.
+    Organisations, scopes and third parties come from the process's snapshot (see
+    registry_snapshot); customers are many, so each lookup is one query on the unique
+    (organisation, type, value) index, remembered for the life of the instance.
     """
 
     def __init__(self, organisations: Sequence[str] | None = None) -> None:
         self._only = list(organisations) if organisations is not None else None
         self._organisations: dict[str, OrganisationSpec] | None = None
         self._organisation_ids: dict[str, int] = {}
-        self._third_parties: dict[str, ThirdPartySpec] = {}
-        self._scope_owners: dict[str, str] = {}
+        self._third_parties: Mapping[str, ThirdPartySpec] = {}
+        self._scope_owners: Mapping[str, str] = {}
         self._customers: dict[tuple[str, Identifiers, tuple[str, ...]], CustomerRef | None] = {}
+        self._customer_rows: dict[int, Customer] = {}
 
     def _load(self) -> dict[str, OrganisationSpec]:
         if self._organisations is None:
-            queryset = Organisation.objects.prefetch_related(
-                Prefetch("scopes", queryset=Scope.objects.select_related("third_party"))
-            )
-            if self._only is not None:
-                queryset = queryset.filter(slug__in=self._only)
-            self._organisations = {}
-            for organisation in queryset:
-                scopes = list(organisation.scopes.all())
-                self._organisations[organisation.slug] = organisation_spec(organisation, scopes)
-                self._organisation_ids[organisation.slug] = organisation.pk
+            snapshot = registry_snapshot()
+            only = set(self._only) if self._only is not None else None
+            self._organisations = {
+                slug: spec
+                for slug, spec in snapshot.organisations.items()
+                if only is None or slug in only
+            }
+            self._organisation_ids = {
+                slug: row.pk
+                for slug, row in snapshot.organisation_rows.items()
+                if slug in self._organisations
+            }
             # Owners of every scope, so a foreign scope is named even outside ``organisations``.
-            self._scope_owners = dict(
-                Scope.objects.values_list("key", "organisation__slug").order_by()
-            )
-            self._third_parties = {tp.slug: third_party_spec(tp) for tp in ThirdParty.objects.all()}
+            self._scope_owners = snapshot.scope_owners
+            self._third_parties = snapshot.third_parties
         return self._organisations
 
     def organisation(self, slug: str) -> OrganisationSpec | None:
@@ -150,6 +151,7 @@ class DatabaseRegistry(RegistryView):
             for kind, value in wanted:
                 row = rows.get((kind, value))
                 if row is not None:
+                    self._customer_rows[row.customer.pk] = row.customer
                     found = CustomerRef(
                         id=row.customer.pk,
                         name=row.customer.name,
@@ -159,3 +161,10 @@ class DatabaseRegistry(RegistryView):
                     break
         self._customers[key] = found
         return found
+
+    def customer_row(self, customer_id: int) -> Customer:
+        """The row of a customer this instance found (read again if it did not)."""
+        row = self._customer_rows.get(customer_id)
+        if row is None:
+            row = self._customer_rows[customer_id] = Customer.objects.get(pk=customer_id)
+        return row

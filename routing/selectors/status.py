@@ -4,6 +4,7 @@ their words. Staff notes, assignees and internal checks are never part of it."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -220,8 +221,11 @@ def _route_line(request: Request, route: Route) -> RouteLine:
     )
 
 
-def route_lines(request: Request) -> list[RouteLine]:
-    routes = request.routes.select_related("scope").order_by("position")
+def route_lines(request: Request, routes: Sequence[Route] | None = None) -> list[RouteLine]:
+    """One sentence per route; ``routes`` (in position order, scopes loaded) saves reading
+    them again when the caller has them."""
+    if routes is None:
+        routes = list(request.routes.select_related("scope").order_by("position"))
     return [_route_line(request, route) for route in routes]
 
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from routing.clock.calendars import work_calendar, zone
 from routing.clock.reminders import REMINDER_HOUR
-from routing.models import Event, Request, Route, RouteStatus
+from routing.models import Event, OutboundMessage, Request, Route, RouteStatus
 from routing.services.actors import Actor
-from routing.services.outbox import message_schedule
+from routing.services.outbox import message_build, message_exists, message_schedule, message_store
 
 ACK_SALT = "routing.route-acknowledgement"
 # A customer has this long to use the link; acknowledging twice is refused by state.
@@ -85,6 +85,29 @@ def _forward_context(route: Route) -> dict[str, object]:
     }
 
 
+def forwardable(route: Route) -> bool:
+    """A forward route that can go to its customer now."""
+    return (
+        route.action == "forward"
+        and route.status == RouteStatus.PENDING
+        and route.customer is not None
+        and bool(route.customer.email)
+    )
+
+
+def forward_message(route: Route) -> OutboundMessage:
+    """The forward to the route's customer, rendered and unsaved."""
+    assert route.customer is not None
+    return message_build(
+        template="forward_to_customer",
+        recipient=route.customer.email,
+        context=_forward_context(route),
+        dedup_key=f"forward:{route.pk}",
+        request=route.request,
+        route=route,
+    )
+
+
 def forward_route(route: Route) -> bool:
     """Send a forward route to its customer and mark it sent; False if it cannot go yet.
 
@@ -93,22 +116,9 @@ def forward_route(route: Route) -> bool:
     """
     from routing.services.requests import route_mark_sent
 
-    if (
-        route.action != "forward"
-        or route.status != RouteStatus.PENDING
-        or route.customer is None
-        or not route.customer.email
-    ):
+    if not forwardable(route) or message_exists(f"forward:{route.pk}"):
         return False
-    message = message_schedule(
-        template="forward_to_customer",
-        recipient=route.customer.email,
-        context=_forward_context(route),
-        dedup_key=f"forward:{route.pk}",
-        request=route.request,
-        route=route,
-    )
-    if message is None:
+    if message_store(forward_message(route)) is None:
         return False
     route_mark_sent(route=route, by=Actor.system("forwarding"))
     Route.objects.filter(pk=route.pk).update(

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from routing.models import Integration, Organisation
+from routing.selectors.registry_snapshot import registry_changed
 
 TOKEN_PREFIX = "dsar_"  # noqa: S105 (a label, not a secret)
 # What staff see of a token: the fixed prefix and a few random characters.
@@ -115,6 +116,8 @@ def integration_revoke(*, integration: Integration, now: datetime | None = None)
         revoked_at=now
     )
     integration.refresh_from_db(fields=["revoked_at"])
+    # An update sends no signal: say so, or webhooks would still be stored for it.
+    registry_changed()
     return bool(changed)
 
 

@@ -6,14 +6,20 @@ language, once per request (the de-duplication key).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import translation
 
-from routing.models import OutboundMessage, Request
+from routing.models import OutboundMessage, Request, Route
 from routing.selectors.status import kind_labels, route_lines
-from routing.services.outbox import message_schedule
+from routing.services.outbox import (
+    message_build,
+    message_exists,
+    message_schedule,
+    message_store,
+)
 
 
 def public_url(path: str) -> str:
@@ -41,16 +47,21 @@ def notify_confirm_address(
     )
 
 
-def notify_acknowledgement(
-    *, request: Request, status_link: str, confirmed: bool = True
-) -> OutboundMessage | None:
-    """``confirmed``: the subject confirmed their address (the web form); otherwise the
-    request came verified (an integration, staff) and this is the first email they get."""
+def acknowledgement_message(
+    *,
+    request: Request,
+    status_link: str,
+    confirmed: bool = True,
+    routes: Sequence[Route] | None = None,
+) -> OutboundMessage:
+    """The acknowledgement, rendered and unsaved. ``confirmed``: the subject confirmed
+    their address (the web form); otherwise the request came verified (an integration,
+    staff) and this is the first email they get."""
     # The route sentences are built in Python, so they are translated here.
     with translation.override(request.subject_language):
-        routes = route_lines(request)
+        lines = route_lines(request, routes)
         kinds = kind_labels(request)
-    return message_schedule(
+    return message_build(
         template="acknowledgement",
         recipient=request.subject_email,
         context={
@@ -60,11 +71,22 @@ def notify_acknowledgement(
             "kinds": kinds,
             "received_on": request.received_on,
             "due_on": request.effective_due_on,
-            "routes": routes,
+            "routes": lines,
             "status_link": status_link,
             "confirmed": confirmed,
         },
         dedup_key=f"acknowledgement:{request.pk}",
         language=request.subject_language,
         request=request,
+    )
+
+
+def notify_acknowledgement(
+    *, request: Request, status_link: str, confirmed: bool = True
+) -> OutboundMessage | None:
+    """Schedule the acknowledgement, once per request."""
+    if message_exists(f"acknowledgement:{request.pk}"):
+        return None
+    return message_store(
+        acknowledgement_message(request=request, status_link=status_link, confirmed=confirmed)
     )

@@ -40,6 +40,78 @@ def _enqueue(message_id: int) -> None:
         logger.warning("outbox: broker unavailable, message %s left for the relay", message_id)
 
 
+def message_build(
+    *,
+    template: str,
+    recipient: str,
+    context: dict[str, Any],
+    dedup_key: str,
+    language: str = "en",
+    request: Request | None = None,
+    route: Route | None = None,
+) -> OutboundMessage:
+    """Render a message, unsaved: what is stored is exactly what will be sent."""
+    rendered = render_email(template, context, language)
+    return OutboundMessage(
+        dedup_key=dedup_key,
+        template=template,
+        recipient=recipient,
+        language=language,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        request=request,
+        route=route,
+        created_at=timezone.now(),
+    )
+
+
+def messages_store_new(messages: list[OutboundMessage]) -> None:
+    """Store messages whose keys name rows made in this transaction, so none can exist
+    yet (the unique key still guards it): one insert for all, sent after commit."""
+    if not messages:
+        return
+    OutboundMessage.objects.bulk_create(messages)
+    ids = [m.pk for m in messages if m.pk is not None] or list(
+        OutboundMessage.objects.filter(dedup_key__in=[m.dedup_key for m in messages])
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+
+    def enqueue_all() -> None:
+        for pk in ids:
+            _enqueue(pk)
+
+    transaction.on_commit(enqueue_all)
+
+
+def message_exists(dedup_key: str) -> bool:
+    return OutboundMessage.objects.filter(dedup_key=dedup_key).exists()
+
+
+def message_store(built: OutboundMessage) -> OutboundMessage | None:
+    """Store a built message unless one with its key exists; sent after commit."""
+    with transaction.atomic():
+        message, created = OutboundMessage.objects.get_or_create(
+            dedup_key=built.dedup_key,
+            defaults={
+                "template": built.template,
+                "recipient": built.recipient,
+                "language": built.language,
+                "subject": built.subject,
+                "body_text": built.body_text,
+                "body_html": built.body_html,
+                "request": built.request,
+                "route": built.route,
+                "created_at": built.created_at,
+            },
+        )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
 def message_schedule(
     *,
     template: str,
@@ -51,28 +123,19 @@ def message_schedule(
     route: Route | None = None,
 ) -> OutboundMessage | None:
     """Render and store a message; None if one with this key exists already."""
-    if OutboundMessage.objects.filter(dedup_key=dedup_key).exists():
+    if message_exists(dedup_key):
         return None
-    rendered = render_email(template, context, language)
-    with transaction.atomic():
-        message, created = OutboundMessage.objects.get_or_create(
+    return message_store(
+        message_build(
+            template=template,
+            recipient=recipient,
+            context=context,
             dedup_key=dedup_key,
-            defaults={
-                "template": template,
-                "recipient": recipient,
-                "language": language,
-                "subject": rendered.subject,
-                "body_text": rendered.text,
-                "body_html": rendered.html,
-                "request": request,
-                "route": route,
-                "created_at": timezone.now(),
-            },
+            language=language,
+            request=request,
+            route=route,
         )
-    if not created:
-        return None
-    transaction.on_commit(lambda: _enqueue(message.pk))
-    return message
+    )
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from routing.clock import REGIMES, applicable_regime
@@ -34,19 +34,20 @@ from routing.models import (
     Request,
     Route,
     RouteStatus,
-    Scope,
     Status,
-    ThirdParty,
 )
 from routing.planning import Plan, PlanningError
 from routing.selectors.deadlines import local_today, request_deadlines
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
+from routing.selectors.registry_snapshot import registry_snapshot
 from routing.services.actors import Actor
+from routing.services.forwarding import follow_up_time, forward_message, forwardable
 from routing.services.notices import notify_event
+from routing.services.outbox import messages_store_new
 from routing.services.reminders import next_reminder_at
 from routing.services.retention import erase_personal_data
-from routing.services.webhooks import webhooks_emit
+from routing.services.webhooks import webhook_deliveries, webhooks_emit, webhooks_store
 
 DUPLICATE_WINDOW = timedelta(days=30)
 
@@ -228,12 +229,28 @@ def _close_pause(request: Request, now: datetime) -> int:
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-        organisation=organisation, year=year
+    """The next reference of the organisation's year. The counter row stays locked until
+    the transaction ends, so callers take it as late as they can."""
+    qn = connection.ops.quote_name
+    # One statement instead of a locked read and a write; only quoted names are formatted
+    # in, the values are parameters.
+    sql = (
+        f"UPDATE {qn(ReferenceCounter._meta.db_table)} SET {qn('last')} = {qn('last')} + 1 "  # noqa: S608
+        f"WHERE {qn('organisation_id')} = %s AND {qn('year')} = %s RETURNING {qn('last')}"
     )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{organisation.reference_prefix}-{year}-{counter.last:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organisation.pk, year])
+        row = cursor.fetchone()
+    if row is not None:
+        number = int(row[0])
+    else:  # the year's first request
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+            organisation=organisation, year=year
+        )
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        number = counter.last
+    return f"{organisation.reference_prefix}-{year}-{number:06d}"
 
 
 def _validation_from_planning(error: PlanningError | InvalidIdentifier) -> ValidationError:
@@ -244,21 +261,24 @@ def _validation_from_planning(error: PlanningError | InvalidIdentifier) -> Valid
     return ValidationError({field: message})
 
 
-def _create_routes(request: Request, plan: Plan) -> None:
-    scopes = {s.key: s for s in Scope.objects.filter(key__in=[r.scope for r in plan.routes])}
-    third_parties = {tp.slug: tp for tp in ThirdParty.objects.all()}
+def _new_routes(request: Request, plan: Plan, registry: DatabaseRegistry) -> list[Route]:
+    """The plan's routes as unsaved rows, scopes and customers from the registry."""
+    snapshot = registry_snapshot()
+    routes = []
     for position, decision in enumerate(plan.routes):
         target = decision.target
-        customer_id = target.ref if target.type == "customer" else None
-        Route.objects.create(
+        customer = (
+            registry.customer_row(cast(int, target.ref)) if target.type == "customer" else None
+        )
+        route = Route(
             request=request,
-            scope=scopes[decision.scope],
+            scope=snapshot.scope_rows[decision.scope],
             position=position,
             role=decision.role,
             action=decision.action,
             target_type=target.type,
-            customer_id=customer_id,
-            third_party=third_parties.get(str(target.ref))
+            customer=customer,
+            third_party_id=snapshot.third_party_ids.get(str(target.ref))
             if target.type == "third_party"
             else None,
             target_name=target.name or "",
@@ -274,35 +294,48 @@ def _create_routes(request: Request, plan: Plan) -> None:
             if decision.action != "fulfil"
             else request.effective_due_on,
         )
+        routes.append(route)
+    return routes
 
 
-def _find_duplicate(request: Request) -> Request | None:
+# Candidates are read this many at a time, so a subject with a long history costs little.
+_DUPLICATE_BATCH = 50
+
+
+def _find_duplicate(
+    *,
+    organisation_id: int,
+    email: str,
+    phone: str,
+    kinds: Sequence[str],
+    received_at: datetime,
+    exclude_pk: int | None = None,
+) -> Request | None:
     """The earliest request of the same organisation, subject and a shared kind in 30 days."""
-    if not (request.subject_email or request.subject_phone):
+    if not (email or phone):
         return None
+    candidates = Request.objects.filter(
+        organisation_id=organisation_id,
+        received_at__gte=received_at - DUPLICATE_WINDOW,
+        received_at__lte=received_at,
+    ).exclude(status__in=[Status.DUPLICATE, Status.EXPIRED])
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
     # Addresses are compared ignoring case: people type Ada@Example.org one day and
     # ada@example.org the next.
-    subject = {"subject_email__iexact": request.subject_email} if request.subject_email else {}
-    candidates = (
-        Request.objects.filter(
-            organisation_id=request.organisation_id,
-            received_at__gte=request.received_at - DUPLICATE_WINDOW,
-            received_at__lte=request.received_at,
-        )
-        .exclude(pk=request.pk)
-        .exclude(status__in=[Status.DUPLICATE, Status.EXPIRED])
-    )
-    by_email = candidates.filter(**subject) if subject else candidates.none()
-    by_phone = (
-        candidates.filter(subject_phone=request.subject_phone)
-        if request.subject_phone
-        else candidates.none()
-    )
-    kinds = set(request.kinds)
-    for candidate in (by_email | by_phone).order_by("received_at", "id"):
-        if kinds & set(candidate.kinds):
-            return candidate
-    return None
+    by_email = candidates.filter(subject_email__iexact=email) if email else candidates.none()
+    by_phone = candidates.filter(subject_phone=phone) if phone else candidates.none()
+    ordered = (by_email | by_phone).order_by("received_at", "id").values_list("pk", "kinds")
+    wanted = set(kinds)
+    start = 0
+    while True:
+        batch = list(ordered[start : start + _DUPLICATE_BATCH])
+        for pk, candidate_kinds in batch:
+            if wanted & set(candidate_kinds):
+                return Request.objects.get(pk=pk)
+        if len(batch) < _DUPLICATE_BATCH:
+            return None
+        start += _DUPLICATE_BATCH
 
 
 # --- receive ------------------------------------------------------------------------------
@@ -354,13 +387,14 @@ def request_receive(
     if channel not in Channel.values:
         errors["channel"] = f"Use one of: {', '.join(Channel.values)}."
     plan: Plan | None = None
+    registry = DatabaseRegistry([organisation.slug])
     if not errors.get("kinds"):
         raw = dict(identifiers or {})
         if phone and not raw.get("phone"):
             raw["phone"] = phone
         try:
             plan = plan_for(
-                DatabaseRegistry([organisation.slug]),
+                registry,
                 organisation=organisation.slug,
                 kinds=kinds,
                 scopes=scopes or None,
@@ -382,71 +416,144 @@ def request_receive(
             subject_region=(subject.get("region") or None),
         )
     token = secrets.token_urlsafe(32)
+    request = Request(
+        organisation=organisation,
+        status=Status.NEW if verified else Status.UNVERIFIED,
+        channel=channel,
+        kinds=list(plan.kinds),
+        scope_keys=list(scopes or []),
+        subject_name=(subject.get("name") or "").strip(),
+        subject_email=email,
+        subject_phone=phone,
+        subject_country=country,
+        subject_region=(subject.get("region") or "").strip().upper(),
+        subject_language=(subject.get("language") or "en")[:8],
+        identifiers={k: v for k, v in (identifiers or {}).items() if v},
+        details=details,
+        regime=regime,
+        regime_reason=regime_reason,
+        received_at=received_at,
+        verified_at=now if verified else None,
+        verification=by.type if verified else "",
+        status_token_hash=token_hash(token),
+    )
+    if not verified:
+        # GDPR: waiting for the subject to confirm counts as a pause (the clock decides
+        # whether the regime lets it count; the CCPA's does not).
+        request.paused_since = received_at
+        request.pause_reason = "waiting for the subject to confirm their email address"
+    _set_dates(request)
+    routes = _new_routes(request, plan, registry)
+    # A verified request's forwards go to their customers with it.
+    forwards = [r for r in routes if verified and forwardable(r)] if verified else []
+    for route in forwards:
+        route.status, route.sent_at = RouteStatus.SENT, now
+        route.next_follow_up_at = follow_up_time(request, now)
+    # Read before the transaction: the lock on the reference counter is held to its end.
+    duplicate = _find_duplicate(
+        organisation_id=organisation.pk,
+        email=email,
+        phone=phone,
+        kinds=plan.kinds,
+        received_at=received_at,
+    )
+    first_status = request.status
     with transaction.atomic():
-        request = Request(
-            organisation=organisation,
-            # The year the request was received where the organisation is, as its dates are.
-            reference=_next_reference(organisation, local_today(organisation, received_at).year),
-            status=Status.NEW if verified else Status.UNVERIFIED,
-            channel=channel,
-            kinds=list(plan.kinds),
-            scope_keys=list(scopes or []),
-            subject_name=(subject.get("name") or "").strip(),
-            subject_email=email,
-            subject_phone=phone,
-            subject_country=country,
-            subject_region=(subject.get("region") or "").strip().upper(),
-            subject_language=(subject.get("language") or "en")[:8],
-            identifiers={k: v for k, v in (identifiers or {}).items() if v},
-            details=details,
-            regime=regime,
-            regime_reason=regime_reason,
-            received_at=received_at,
-            verified_at=now if verified else None,
-            verification=by.type if verified else "",
-            status_token_hash=token_hash(token),
+        # The year the request was received where the organisation is, as its dates are.
+        request.reference = _next_reference(
+            organisation, local_today(organisation, received_at).year
         )
-        if not verified:
-            # GDPR: waiting for the subject to confirm counts as a pause (the clock decides
-            # whether the regime lets it count; the CCPA's does not).
-            request.paused_since = received_at
-            request.pause_reason = "waiting for the subject to confirm their email address"
-        _set_dates(request)
+        if forwards:
+            request.status = Status.IN_PROGRESS
+        request.possible_duplicate_of = duplicate
         request.save()
-        _create_routes(request, plan)
-        # First, so receivers hear of the request before anything done with it.
-        webhooks_emit(
-            request=request,
-            event_type="request.created",
-            data={"status": request.status, "due_on": request.effective_due_on.isoformat()},
-        )
-        _event(
-            request,
-            by,
-            "received",
-            channel=channel,
-            kinds=list(plan.kinds),
-            regime=regime,
-            routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],
-        )
-        duplicate = _find_duplicate(request)
-        if duplicate is not None:
-            request.possible_duplicate_of = duplicate
-            request.save(update_fields=["possible_duplicate_of"])
-            _event(request, Actor.system(), "duplicate_suspected", of=duplicate.reference)
-        # Forwarding on receipt may have moved it on; give back what was stored.
-        request.refresh_from_db()
+        Route.objects.bulk_create(routes)
+        _store_receipt(request, by, channel, plan, routes, forwards, first_status, duplicate)
+        messages = [forward_message(route) for route in forwards]
         if verified and request.subject_email:
             # Vouched for by an integration or staff: the subject's first email is the
             # acknowledgement (CCPA: within 10 business days; sent at once), with the
             # status link only this moment knows.
             from routing.services.intake import status_path
-            from routing.services.notifications import notify_acknowledgement, public_url
+            from routing.services.notifications import acknowledgement_message, public_url
 
-            notify_acknowledgement(
-                request=request, status_link=public_url(status_path(token)), confirmed=False
+            messages.append(
+                acknowledgement_message(
+                    request=request,
+                    status_link=public_url(status_path(token)),
+                    confirmed=False,
+                    routes=routes,
+                )
             )
+        messages_store_new(messages)
     return Received(request=request, token=token)
+
+
+def _store_receipt(
+    request: Request,
+    by: Actor,
+    channel: str,
+    plan: Plan,
+    routes: list[Route],
+    forwards: list[Route],
+    first_status: str,
+    duplicate: Request | None,
+) -> None:
+    """The events and webhooks of a new request, each kind in one insert and in the
+    order the changes happened: received, forwarded, then a suspected duplicate."""
+    now = timezone.now()
+    forwarder = Actor.system("forwarding")
+    events = [
+        _event_row(
+            request,
+            by,
+            "received",
+            now,
+            channel=channel,
+            kinds=list(plan.kinds),
+            regime=request.regime,
+            routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],
+        )
+    ]
+    events += [
+        _event_row(request, forwarder, "route_sent", now, scope=r.scope.key) for r in forwards
+    ]
+    if duplicate is not None:
+        events.append(
+            _event_row(request, Actor.system(), "duplicate_suspected", now, of=duplicate.reference)
+        )
+    Event.objects.bulk_create(events)
+    # First, so receivers hear of the request before anything done with it.
+    deliveries = webhook_deliveries(
+        request=request,
+        event_type="request.created",
+        data={"status": first_status, "due_on": request.effective_due_on.isoformat()},
+    )
+    for route in forwards:
+        deliveries += webhook_deliveries(
+            request=request,
+            event_type="route.forwarded",
+            data={"scope": route.scope.key, "action": route.action},
+        )
+    if request.status != first_status:
+        deliveries += webhook_deliveries(
+            request=request,
+            event_type="request.status_changed",
+            data={"status": request.status, "previous": first_status},
+        )
+    webhooks_store(deliveries)
+
+
+def _event_row(request: Request, by: Actor, type: str, at: datetime, **data: Any) -> Event:
+    return Event(
+        request=request,
+        created_at=at,
+        actor_type=by.type,
+        actor_user=by.user,
+        actor_label=by.label,
+        type=type,
+        data=data,
+    )
 
 
 # --- transitions --------------------------------------------------------------------------
@@ -673,9 +780,10 @@ def request_replan(*, request: Request, by: Actor) -> Request:
         acted = req.routes.exclude(status__in=[RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER])
         if acted.exists():
             raise TransitionError("Some routes were already acted on; set their customer instead.")
+        registry = DatabaseRegistry([req.organisation.slug])
         try:
             plan = plan_for(
-                DatabaseRegistry([req.organisation.slug]),
+                registry,
                 organisation=req.organisation.slug,
                 kinds=req.kinds,
                 scopes=req.scope_keys or None,
@@ -685,7 +793,7 @@ def request_replan(*, request: Request, by: Actor) -> Request:
         except (PlanningError, InvalidIdentifier) as error:
             raise _validation_from_planning(error) from None
         req.routes.all().delete()
-        _create_routes(req, plan)
+        Route.objects.bulk_create(_new_routes(req, plan, registry))
         _event(req, by, "routes_planned", routes=[r.scope for r in plan.routes])
     return request
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from routing.models import Integration, Request, WebhookDelivery
+from routing.models import Request, WebhookDelivery
+from routing.selectors.registry_snapshot import registry_snapshot
 
 EVENT_TYPES = (
     "request.created",
@@ -29,18 +30,19 @@ def _enqueue(delivery_ids: list[int]) -> None:
             deliver_webhook.delay(delivery_id)
 
 
-def webhooks_emit(*, request: Request, event_type: str, data: dict[str, Any]) -> int:
-    """Store one delivery per integration that sees the organisation and has a URL."""
+def webhook_deliveries(
+    *, request: Request, event_type: str, data: dict[str, Any]
+) -> list[WebhookDelivery]:
+    """One unsaved delivery per active integration that sees the organisation and has a
+    URL (from the registry snapshot, which a change of integration refreshes)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"event_type: unknown {event_type!r}; valid: {', '.join(EVENT_TYPES)}")
-    integrations = Integration.objects.filter(
-        organisations=request.organisation_id, revoked_at__isnull=True
-    ).exclude(webhook_url="")
+    integration_ids = registry_snapshot().webhook_integrations.get(request.organisation_id, ())
     now = timezone.now()
     deliveries = []
-    for integration in integrations:
+    for integration_id in integration_ids:
         delivery = WebhookDelivery(
-            integration=integration,
+            integration_id=integration_id,
             request=request,
             event_type=event_type,
             created_at=now,
@@ -54,13 +56,24 @@ def webhooks_emit(*, request: Request, event_type: str, data: dict[str, Any]) ->
             "data": {"id": request.pk, "reference": request.reference, **data},
         }
         deliveries.append(delivery)
+    return deliveries
+
+
+def webhooks_store(deliveries: list[WebhookDelivery]) -> int:
+    """Store deliveries in one insert, in the caller's transaction; offered to the broker
+    after commit."""
     if not deliveries:
         return 0
     WebhookDelivery.objects.bulk_create(deliveries)
     ids = [d.pk for d in deliveries if d.pk is not None] or list(
-        WebhookDelivery.objects.filter(event_id__in=[d.event_id for d in deliveries]).values_list(
-            "pk", flat=True
-        )
+        WebhookDelivery.objects.filter(event_id__in=[d.event_id for d in deliveries])
+        .order_by("id")
+        .values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: _enqueue(ids))
     return len(deliveries)
+
+
+def webhooks_emit(*, request: Request, event_type: str, data: dict[str, Any]) -> int:
+    """Store one delivery per integration that sees the organisation and has a URL."""
+    return webhooks_store(webhook_deliveries(request=request, event_type=event_type, data=data))

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from routing.models import ActorType, Channel, Event, Request, Status
-from tests.api.conftest import assert_error, contract_body
+from tests.api.conftest import CONTRACT_BODY, assert_error, contract_body
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,21 @@ def test_retrieve_shows_every_clock_date_and_the_explanation(api) -> None:
     assert body["forward_due_on"] == "2026-03-03"
     assert any("Due on 2026-04-02" in line for line in body["explanation"])
     assert body == {**created, "updated_at": body["updated_at"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_costs_a_fixed_number_of_queries(
+    make_integration, django_assert_max_num_queries
+) -> None:
+    # With a forward to the customer and the acknowledgement: authentication, the
+    # customer lookup, the duplicate check, the reference, one insert per kind of row
+    # (request, routes, events, emails) and the response's read.
+    _, client = make_integration()
+    assert client.post("/api/v1/requests/", CONTRACT_BODY, format="json").status_code == 201
+
+    body = contract_body(subject={**CONTRACT_BODY["subject"], "email": "grace@example.org"})
+    with django_assert_max_num_queries(13):
+        response = client.post("/api/v1/requests/", body, format="json")
+
+    assert response.status_code == 201
+    assert [r["status"] for r in response.json()["routes"]] == ["sent"]

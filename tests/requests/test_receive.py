@@ -205,3 +205,16 @@ def test_staff_close_a_flagged_request_as_duplicate(first, by, time_machine) -> 
     assert second.events.get(type="marked_duplicate").data == {"of": first.reference}
     first.refresh_from_db()
     assert first.is_open, "the original is untouched"
+
+
+def test_a_duplicate_is_found_behind_many_requests_of_other_kinds(registry, time_machine) -> None:
+    # Candidates are read in batches: the match sits after more than one batch of others.
+    time_machine.move_to(RECEIVED, tick=False)
+    for n in range(120):
+        make_request("callkom", kinds=("portability",), email="ada@example.org", name=f"A{n}")
+    earliest_erasure = make_request("callkom", kinds=("erasure",), email="ada@example.org")
+    _later(time_machine, 3)
+
+    later = make_request("callkom", kinds=("erasure",), email="Ada@Example.org")
+
+    assert later.possible_duplicate_of == earliest_erasure

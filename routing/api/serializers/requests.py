@@ -16,6 +16,7 @@ from routing.clock import KINDS, REGIMES
 from routing.identifiers import InvalidIdentifier, normalise_identifier, normalise_phone
 from routing.models import Channel, Organisation, Request, RouteStatus, Status
 from routing.selectors.deadlines import local_today, request_deadlines
+from routing.selectors.registry_snapshot import registry_snapshot
 
 KIND_CHOICES = list(KINDS)
 REGIME_CHOICES = sorted(REGIMES)
@@ -38,13 +39,17 @@ class VisibleOrganisationField(serializers.SlugRelatedField[Organisation]):
         return Organisation.objects.filter(pk__in=ids)
 
     def to_internal_value(self, data: Any) -> Organisation:
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError:
-            valid = ", ".join(self.get_queryset().order_by("slug").values_list("slug", flat=True))
-            raise serializers.ValidationError(
-                f"unknown organisation {str(data)[:64]!r} (valid: {valid})", code="does_not_exist"
-            ) from None
+        # From the process's registry snapshot: a create reads no organisation row.
+        ids = self.context["organisation_ids"]
+        snapshot = registry_snapshot()
+        slug = data if isinstance(data, str) else None
+        row = snapshot.organisation_row(slug) if slug else None
+        if row is not None and row.pk in ids:
+            return row
+        valid = ", ".join(s for s, r in sorted(snapshot.organisation_rows.items()) if r.pk in ids)
+        raise serializers.ValidationError(
+            f"unknown organisation {str(data)[:64]!r} (valid: {valid})", code="does_not_exist"
+        )
 
 
 # --- in ----------------------------------------------------------------------------------
@@ -113,7 +118,8 @@ class RequestCreateSerializer(serializers.Serializer[Any]):
         errors: dict[str, Any] = {}
         scopes = attrs.get("scopes") or []
         if scopes:
-            own = list(organisation.scopes.values_list("key", flat=True))
+            spec = registry_snapshot().organisations[organisation.slug]
+            own = [scope.key for scope in spec.scopes]
             unknown = [key for key in scopes if key not in own]
             if unknown:
                 # Worded as the planner words it, without naming another tenant.

@@ -1,0 +1,111 @@
+"""The registry snapshot: read once per process, refreshed by any change, anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from routing.models import Integration, Organisation, Scope
+from routing.selectors import registry_snapshot as snapshots
+from routing.selectors.registry import DatabaseRegistry
+from routing.selectors.registry_snapshot import VERSION_KEY, registry_snapshot
+from routing.services.integrations import integration_create, integration_revoke
+
+# Committed transactions: the snapshot is shared only once what it read is committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_second_read_costs_no_query(registry, django_assert_num_queries) -> None:
+    registry_snapshot()
+
+    with django_assert_num_queries(0):
+        snapshot = registry_snapshot()
+        DatabaseRegistry(["callkom"]).organisation("callkom")
+
+    assert "callkom:ai-calls" in snapshot.scope_rows
+
+
+def test_a_saved_change_is_read_at_once(registry) -> None:
+    registry_snapshot()
+    scope = Scope.objects.get(key="callkom:ai-calls")
+    scope.name = "Calls made by the AI agent"
+    scope.save()
+
+    spec = registry_snapshot().organisations["callkom"]
+
+    assert {s.key: s.name for s in spec.scopes}["callkom:ai-calls"] == "Calls made by the AI agent"
+
+
+def test_another_processs_change_is_read_after_the_version_check(registry, monkeypatch) -> None:
+    registry_snapshot()
+    # Another process changed a row and bumped the shared version; this process has no
+    # signal of it, only the version.
+    Organisation.objects.filter(slug="callkom").update(name="Callkom SAS")
+    cache.set(VERSION_KEY, "bumped-elsewhere", None)
+    assert registry_snapshot().organisations["callkom"].name != "Callkom SAS", (
+        "the version is asked at most once a second"
+    )
+
+    monkeypatch.setattr(snapshots, "CHECK_EVERY_SECONDS", 0.0)
+
+    assert registry_snapshot().organisations["callkom"].name == "Callkom SAS"
+
+
+class Rollback(Exception):
+    pass
+
+
+def _rename_then_roll_back() -> str:
+    """Rename in a transaction that is rolled back; the name read inside it."""
+    try:
+        with transaction.atomic():
+            Organisation.objects.filter(slug="callkom").update(name="Uncommitted")
+            Organisation.objects.get(slug="callkom").save()  # the signal marks a writer
+            seen = registry_snapshot().organisations["callkom"].name
+            raise Rollback
+    except Rollback:
+        return seen
+
+
+def test_a_transactions_own_writes_are_seen_and_a_rollback_leaves_nothing(registry) -> None:
+    registry_snapshot()
+
+    assert _rename_then_roll_back() == "Uncommitted"
+    assert registry_snapshot().organisations["callkom"].name != "Uncommitted"
+
+
+def test_with_the_cache_down_every_read_goes_to_the_database(
+    registry, monkeypatch, django_assert_num_queries
+) -> None:
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(snapshots.cache, "get", down)
+    registry_snapshot()
+
+    with django_assert_num_queries(4):
+        registry_snapshot()
+
+
+def test_organisation_rows_are_copies(registry) -> None:
+    row = registry_snapshot().organisation_row("callkom")
+    assert row is not None
+    row.name = "Changed by a caller"
+
+    assert registry_snapshot().organisation_row("callkom").name != "Changed by a caller"
+
+
+def test_webhook_integrations_follow_creation_and_revocation(registry) -> None:
+    callkom = Organisation.objects.get(slug="callkom")
+    created = integration_create(name="Desk", organisations=[callkom])
+    Integration.objects.filter(pk=created.integration.pk).update(
+        webhook_url="https://desk.example/hook"
+    )
+    created.integration.refresh_from_db()
+    created.integration.save()
+    assert registry_snapshot().webhook_integrations[callkom.pk] == (created.integration.pk,)
+
+    integration_revoke(integration=created.integration)
+
+    assert callkom.pk not in registry_snapshot().webhook_integrations

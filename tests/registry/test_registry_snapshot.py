@@ -93,7 +93,9 @@ def test_organisation_rows_are_copies(registry) -> None:
     assert row is not None
     row.name = "Changed by a caller"
 
-    assert registry_snapshot().organisation_row("callkom").name != "Changed by a caller"
+    again = registry_snapshot().organisation_row("callkom")
+    assert again is not None
+    assert again.name != "Changed by a caller"
 
 
 def test_webhook_integrations_follow_creation_and_revocation(registry) -> None:

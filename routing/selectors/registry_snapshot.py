@@ -30,7 +30,7 @@ from routing.planning import OrganisationSpec, ThirdPartySpec
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "routing:registry-version"
+VERSION_KEY_PREFIX = "routing:registry-version"
 # A lost bump (the cache down at the moment of a write) is healed after this long.
 MAX_AGE_SECONDS = 300.0
 # The shared version is asked at most this often: another process's change is seen
@@ -110,12 +110,19 @@ def _load(version: str | None) -> RegistrySnapshot:
     )
 
 
+def version_key() -> str:
+    """Per database: processes of other databases sharing the cache (a test run, a
+    benchmark) do not make each other reload."""
+    return f"{VERSION_KEY_PREFIX}:{connection.settings_dict['NAME']}"
+
+
 def _current_version() -> str | None:
     try:
-        version = cache.get(VERSION_KEY)
+        key = version_key()
+        version = cache.get(key)
         if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-            version = cache.get(VERSION_KEY)
+            cache.add(key, uuid.uuid4().hex, None)
+            version = cache.get(key)
     except Exception:  # the cache is down: no sharing until it is back
         logger.warning("registry snapshot: cache unavailable, reading the database")
         return None
@@ -175,7 +182,7 @@ def _bump() -> None:
     with _lock:
         _shared = None
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.set(version_key(), uuid.uuid4().hex, None)
     except Exception:
         logger.warning("registry snapshot: cache unavailable, other processes reload later")
 

@@ -121,6 +121,8 @@ class Received:
     request: Request
     # The status-page token, returned once: only its hash is stored.
     token: str
+    # The routes as stored, in position order.
+    routes: tuple[Route, ...] = ()
 
 
 def token_hash(token: str) -> str:
@@ -486,7 +488,7 @@ def request_receive(
                 )
             )
         messages_store_new(messages)
-    return Received(request=request, token=token)
+    return Received(request=request, token=token, routes=tuple(routes))
 
 
 def _store_receipt(

@@ -54,6 +54,30 @@ def test_the_contract_example_answers_201_with_dates_and_routes(api) -> None:
     assert body["subject"]["phone"] == "+33639981234"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(contract_body(), id="forwarded"),
+        pytest.param(contract_body(identifiers={}), id="customer-unknown"),
+        pytest.param(
+            contract_body(kinds=["access"], scopes=["callkom:website", "callkom:billing"]),
+            id="fulfilled",
+        ),
+        pytest.param(contract_body(verified=False), id="unverified"),
+    ],
+)
+def test_the_create_answer_is_what_a_retrieve_reads_back(api, body) -> None:
+    # The create's body is built from what was written, not read back: it must agree.
+    first = api.post("/api/v1/requests/", body, format="json")
+    duplicate = api.post("/api/v1/requests/", body, format="json")
+
+    for created in (first, duplicate):
+        assert created.status_code == 201, created.content
+        retrieved = api.get(f"/api/v1/requests/{created.json()['id']}/")
+        assert created.json() == retrieved.json()
+    assert duplicate.json()["possible_duplicate_of"] == first.json()["reference"]
+
+
 def test_the_routes_are_those_plan_route_prints(api) -> None:
     import json
     from io import StringIO

@@ -9,7 +9,7 @@ from django.db import transaction
 from routing.models import Integration, Organisation, Scope
 from routing.selectors import registry_snapshot as snapshots
 from routing.selectors.registry import DatabaseRegistry
-from routing.selectors.registry_snapshot import VERSION_KEY, registry_snapshot
+from routing.selectors.registry_snapshot import registry_snapshot, version_key
 from routing.services.integrations import integration_create, integration_revoke
 
 # Committed transactions: the snapshot is shared only once what it read is committed.
@@ -42,7 +42,7 @@ def test_another_processs_change_is_read_after_the_version_check(registry, monke
     # Another process changed a row and bumped the shared version; this process has no
     # signal of it, only the version.
     Organisation.objects.filter(slug="callkom").update(name="Callkom SAS")
-    cache.set(VERSION_KEY, "bumped-elsewhere", None)
+    cache.set(version_key(), "bumped-elsewhere", None)
     assert registry_snapshot().organisations["callkom"].name != "Callkom SAS", (
         "the version is asked at most once a second"
     )

@@ -186,7 +186,7 @@ class RequestViewSet(
                 regime_reason=f"Given by the integration {client.name}." if regime else "",
                 by=actor_of(request),
             )
-        return status.HTTP_201_CREATED, self._detail(received.request.pk)
+        return status.HTTP_201_CREATED, self._created(received)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -195,6 +195,18 @@ class RequestViewSet(
 
     def _detail(self, pk: int) -> Any:
         request = visible_request_details(client_of(self.request).organisation_ids).get(pk=pk)
+        return RequestDetailSerializer(request, context=self.get_serializer_context()).data
+
+    def _created(self, received: lifecycle.Received) -> Any:
+        """The detail of a request just stored, from what the service wrote: the same
+        body a retrieve gives, without reading it back."""
+        request = received.request
+        request.assignee_username = None  # type: ignore[attr-defined]
+        request.duplicate_reference = None  # type: ignore[attr-defined]
+        request.possible_duplicate_reference = (  # type: ignore[attr-defined]
+            request.possible_duplicate_of.reference if request.possible_duplicate_of else None
+        )
+        request._prefetched_objects_cache = {"routes": list(received.routes)}  # type: ignore[attr-defined]
         return RequestDetailSerializer(request, context=self.get_serializer_context()).data
 
     def _body(self, serializer_class: type[Serializer[Any]]) -> dict[str, Any]:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it is first to see a view's exception: a database out of reach is a 503.
+    "routing.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "dsar.urls"
@@ -106,11 +108,17 @@ if _database_url:
             "default": dj_database_url.parse(
                 _database_url,
                 conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+                # A kept connection is checked before reuse, so one the database dropped
+                # (a restart, a failover) is replaced instead of failing the request.
                 conn_health_checks=True,
             )
         }
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable host must fail fast (a 503) rather than hold a worker until
+        # gunicorn kills it; the URL may set its own (?connect_timeout=N).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -6,24 +6,48 @@
 ``errors`` is keyed by the field's path in the request (dotted for nested objects, with
 the item's index for lists) and is empty when no field is to blame. Services' own
 exceptions are translated here, so views only call services.
+
+A database that cannot be reached (restart, failover, network) answers 503 with the same
+shape, code ``unavailable``, and Retry-After; routing.middleware does the same for pages.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.log import log_response
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from routing.services.requests import TransitionError
+
+logger = logging.getLogger("routing.database")
+
+# Seconds to wait before retrying when the database is out of reach: a restart or a
+# failover takes a few seconds.
+UNAVAILABLE_RETRY_AFTER = 10
+
+# Django wraps the driver's errors in its own; psycopg's are listed too for code that
+# reaches the raw connection. OperationalError also covers a statement timeout or a lock
+# not granted in time, which a retry resolves as well.
+_UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
 
 
 class Conflict(exceptions.APIException):
@@ -36,6 +60,42 @@ class Unprocessable(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request cannot be processed."
     default_code = "unprocessable"
+
+
+class Unavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The service cannot reach its database for the moment. Retry after the delay in "
+        "Retry-After; resend a create with the same Idempotency-Key, so it is done once."
+    )
+    default_code = "unavailable"
+
+
+def unavailable_headers(response: HttpResponse) -> None:
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    # A proxy must not keep serving the outage once the database is back.
+    add_never_cache_headers(response)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is out of reach or the connection broke."""
+    return isinstance(exc, _UNAVAILABLE_ERRORS)
+
+
+def log_unavailable(request: HttpRequest, response: HttpResponse, exc: BaseException) -> None:
+    """Log the 503 once, as a warning without a traceback: the cause is outside the code
+    and the client was told to retry. (Django would log a 5xx again as an error.)"""
+    log_response(
+        "Database unavailable; %s %s answered 503: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        str(exc).strip(),
+        response=response,
+        request=request,
+        logger=logger,
+        level="warning",
+    )
 
 
 def validation_error_from_django(
@@ -118,6 +178,7 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    cause: Exception | None = None
     if isinstance(exc, DjangoValidationError):
         exc = validation_error_from_django(exc)
     elif isinstance(exc, TransitionError):
@@ -128,8 +189,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif database_unavailable(exc):
+        cause, exc = exc, Unavailable()
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
     response.data = error_body(exc)
+    if cause is not None:
+        unavailable_headers(response)
+        # The Django request under the REST framework's.
+        request = getattr(context["request"], "_request", context["request"])
+        log_unavailable(request, response, cause)
     return response

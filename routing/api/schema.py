@@ -1,4 +1,5 @@
-"""OpenAPI: every operation documents the error shape for each 4xx it can answer."""
+"""OpenAPI: every operation documents the error shape for each 4xx it can answer, and the
+503 of a database out of reach."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ class FieldErrorSerializer(serializers.Serializer[Any]):
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(help_text="invalid, not_found, not_allowed, throttled, ...")
+    code = serializers.CharField(
+        help_text="invalid, not_found, not_allowed, throttled, unavailable, ..."
+    )
     message = serializers.CharField()
     errors = serializers.DictField(  # type: ignore[assignment]
         child=FieldErrorSerializer(many=True),
@@ -24,8 +27,9 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 class ApiAutoSchema(AutoSchema):
     # Any call: bad query or body, missing or bad token, read-only integration, unknown or
-    # foreign id (also a bad cursor), unacceptable Accept header, rate limit.
-    common_errors = ("400", "401", "403", "404", "406", "429")
+    # foreign id (also a bad cursor), unacceptable Accept header, rate limit, and the
+    # database out of reach (503, with Retry-After).
+    common_errors = ("400", "401", "403", "404", "406", "429", "503")
 
     def _error_codes(self) -> list[str]:
         codes = list(self.common_errors)

@@ -1,9 +1,10 @@
 """Idempotency keys: a create sent twice with one key is done once.
 
-The record is inserted in the same transaction as the work it guards. A second call with
-the same key waits on the unique index until the first commits (PostgreSQL; SQLite takes
-its write lock at BEGIN), then finds the record and replays the stored response. If the
-first call fails, its record goes with its rollback and the key can be used again.
+The record, with the response, is inserted at the end of the transaction of the work it
+guards: one statement. Two calls with one key may both do the work, but the second's
+insert waits on the unique index until the first commits (PostgreSQL; SQLite takes its
+write lock at BEGIN), fails, and takes its work back with its rollback; it then replays
+the stored response. If a call fails, it stores nothing and the key can be used again.
 """
 
 from __future__ import annotations
@@ -69,27 +70,38 @@ def idempotent_call(
     Raises IdempotencyKeyReused when the key was used with another fingerprint; any
     exception from ``call`` rolls back the record with the work.
     """
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    integration=integration,
-                    key=key,
-                    fingerprint=fingerprint,
-                    created_at=timezone.now(),
-                )
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.get(integration=integration, key=key)
-            if existing.fingerprint != fingerprint:
-                raise IdempotencyKeyReused from None
-            # Visible only once committed, so it always holds its response.
-            assert existing.response_status is not None
-            return StoredResponse(existing.response_status, existing.response_body, True)
-        status, body = call()
-        record.response_status = status
-        record.response_body = body
-        record.save(update_fields=["response_status", "response_body"])
+    # A retry after the first call committed (the usual case) replays without redoing.
+    replay = _replay(integration, key, fingerprint)
+    if replay is not None:
+        return replay
+    try:
+        with transaction.atomic():
+            status, body = call()
+            IdempotencyRecord.objects.create(
+                integration=integration,
+                key=key,
+                fingerprint=fingerprint,
+                created_at=timezone.now(),
+                response_status=status,
+                response_body=body,
+            )
+    except IntegrityError:
+        replay = _replay(integration, key, fingerprint)
+        if replay is None:  # another constraint of the work itself
+            raise
+        return replay
     return StoredResponse(status, body, False)
+
+
+def _replay(integration: Integration, key: str, fingerprint: str) -> StoredResponse | None:
+    existing = IdempotencyRecord.objects.filter(integration=integration, key=key).first()
+    if existing is None:
+        return None
+    if existing.fingerprint != fingerprint:
+        raise IdempotencyKeyReused
+    # Visible only once committed, so it always holds its response.
+    assert existing.response_status is not None
+    return StoredResponse(existing.response_status, existing.response_body, True)
 
 
 def idempotency_purge(*, now: datetime | None = None, keep_for: timedelta = KEEP_FOR) -> int:

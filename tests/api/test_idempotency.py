@@ -33,6 +33,16 @@ def test_the_same_key_and_body_returns_the_first_response(api) -> None:
     assert Request.objects.count() == 1
 
 
+def test_a_retry_replays_without_redoing_the_work(api, django_assert_max_num_queries) -> None:
+    first = _post(api, contract_body(), "order-2")
+
+    # The token, then the stored record: no planning, no insert.
+    with django_assert_max_num_queries(2):
+        again = _post(api, contract_body(), "order-2")
+
+    assert again.json() == first.json()
+
+
 def test_key_order_and_spacing_of_the_body_do_not_matter(api) -> None:
     first = _post(api, contract_body(), "order-2")
     reordered = dict(reversed(list(contract_body().items())))

@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -325,23 +326,115 @@ def _queries_per_list(token: str) -> dict[int, int]:
     return counts
 
 
-def _create_rows(port: int, token: str, creates: dict[int, int], workers: int) -> list[Row]:
+# The load generator: wrk (Debian's package) when installed, as it costs the 2-core host
+# little; otherwise client threads in this process, which take CPU from the server.
+WRK = shutil.which("wrk")
+WRK_BODIES = {
+    "readme": (
+        '{"organisation":"callkom","kinds":["objection"],"scopes":["callkom:ai-calls"],'
+        '"subject":{"name":"Subject %d","email":"subject%d@example.org",'
+        '"phone":"+33 6 39 %02d %02d %02d","country":"FR"},'
+        '"identifiers":{"phone":"+33 1 99 00 12 34"},"details":"Stop calling me."}'
+    ),
+    "spread": (
+        '{"organisation":"%s","kinds":["access"],'
+        '"subject":{"name":"Subject %d","email":"spread%d@example.org"}}'
+    ),
+}
+WRK_SCRIPT = """
+local counter = 0
+local threads = {}
+local spread = {"callkom", "comfortclick", "comfile-360", "click-and-call", "clickacall"}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function request()
+  counter = counter + 1
+  local n = __FIRST__ + id * 10000000 + counter
+  local body
+  if __KIND__ == "readme" then
+    body = string.format(__README__, n, n, n % 100, math.floor(n / 100) % 100,
+                         math.floor(n / 10000) % 100)
+  else
+    body = string.format(__SPREAD__, spread[n % 5 + 1], n, n)
+  end
+  return wrk.format("POST", "/api/v1/requests/", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer __TOKEN__",
+    ["Idempotency-Key"] = "w" .. n,
+  }, body)
+end
+"""
+
+
+def _wrk_seconds(text: str) -> float:
+    """wrk's latency ("812.00us", "45.3ms", "1.20s") in milliseconds."""
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float(text)
+
+
+def _wrk_create(
+    port: int, token: str, kind: str, first: int, clients: int, seconds: float, folder: Path
+) -> dict[str, Any]:
+    script = folder / f"create-{kind}-{clients}.lua"
+    # Python's repr of these strings is a valid Lua string literal (single quotes).
+    lua = (
+        WRK_SCRIPT.replace("__README__", repr(WRK_BODIES["readme"]))
+        .replace("__SPREAD__", repr(WRK_BODIES["spread"]))
+        .replace("__FIRST__", str(first))
+        .replace("__KIND__", repr(kind))
+        .replace("__TOKEN__", token)
+    )
+    script.write_text(lua)
+    assert WRK is not None
+    out = subprocess.run(
+        [WRK, "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    result: dict[str, Any] = {"failures": 0}
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("Requests/sec:"):
+            result["per_second"] = float(words[1])
+        elif words[:1] == ["50%"]:
+            result["p50"] = _wrk_seconds(words[1])
+        elif words[:1] == ["99%"]:
+            result["p99"] = _wrk_seconds(words[1])
+        elif line.strip().startswith("Non-2xx"):
+            result["failures"] += int(words[-1])
+        elif line.strip().startswith("Socket errors:"):
+            result["failures"] += sum(int(w.rstrip(",")) for w in words[3::2])
+    return result
+
+
+def _create_rows(
+    port: int, token: str, creates: dict[int, int], workers: int, folder: Path, quick: bool
+) -> list[Row]:
     rows: list[Row] = []
     vendor = connection.vendor
     # Warm every worker's connection and caches before measuring.
     _drive(workers, workers * 4, partial(_call_create, port, token, _spread_body, 10**8))
     bodies = (
-        (_readme_body, "README example, 1 organisation"),
-        (_spread_body, "access, 5 organisations"),
+        (_readme_body, "readme", "README example, 1 organisation"),
+        (_spread_body, "spread", "access, 5 organisations"),
     )
-    for serial, ((body, label), (clients, total)) in enumerate(
+    client = "wrk" if WRK else "python threads"
+    for serial, ((body, kind, label), (clients, total)) in enumerate(
         (b, c) for b in bodies for c in creates.items()
     ):
-        call = partial(_call_create, port, token, body, (serial + 1) * 1_000_000)
-        result = _drive(clients, total, call)
+        first = (serial + 1) * 100_000_000
+        if WRK:
+            seconds = 5.0 if quick else 20.0
+            result = _wrk_create(port, token, kind, first, clients, seconds, folder)
+        else:
+            result = _drive(clients, total, partial(_call_create, port, token, body, first))
         name = f"{clients} clients, {label}"
         rows += [
-            (f"api: creates/s, {name} ({vendor})", result["per_second"], "/s"),
+            (f"api: creates/s, {name} ({vendor}, {client})", result["per_second"], "/s"),
             (f"api: create p50, {name}", result["p50"], "ms"),
             (f"api: create p99, {name}", result["p99"], "ms"),
             (f"api: create failures, {name}", result["failures"], "calls"),
@@ -379,7 +472,7 @@ def run(quick: bool = False) -> list[Row]:
                 ready = server.wait_ready("/api/v1/organisations/", token)
                 rows.append((f"api: web process ready ({workers} workers)", ready, "s"))
                 creates = QUICK_CREATES if quick else CREATES
-                rows += _create_rows(server.port, token, creates, workers)
+                rows += _create_rows(server.port, token, creates, workers, folder, quick)
                 _seed_requests(listed)
                 connection.close()
                 rows += _list_rows(server.port, token, listed)

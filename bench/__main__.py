@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import traceback
 from pathlib import Path
 
 Row = tuple[str, float, str]
@@ -32,16 +33,25 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    # Some benchmarks work in the configured database, inside transactions they roll back.
+    call_command("migrate", verbosity=0)
     cores = os.cpu_count() or 1
-    rows: list[Row] = []
+    # Rows are printed as each benchmark ends, so a long run shows progress and a failure
+    # loses nothing measured before it.
+    width = 96
+    print(f"{'figure':<{width}}  {'value':>14}  {'unit':<10}  cores", flush=True)
+    failed: list[str] = []
     for name in _modules(args.only):
         module = importlib.import_module(f"bench.{name}")
-        rows.extend(module.run(quick=args.quick))
-    width = max([len(r[0]) for r in rows] + [len("figure")])
-    print(f"{'figure':<{width}}  {'value':>14}  {'unit':<10}  cores")
-    for figure, value, unit in rows:
-        print(f"{figure:<{width}}  {value:>14,.1f}  {unit:<10}  {cores}")
-
-
-if __name__ == "__main__":
-    main()
+        try:
+            rows: list[Row] = module.run(quick=args.quick)
+        except Exception:
+            traceback.print_exc()
+            failed.append(name)
+            continue
+        for figure, value, unit in rows:
+            print(f"{figure:<{width}}  {value:>14,.1f}  {unit:<10}  {cores}", flush=True)
+    if failed:
+        raise SystemExit(f"failed: {', '.join(failed)}")

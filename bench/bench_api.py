@@ -74,7 +74,9 @@ def _throwaway_database(folder: Path) -> Iterator[str]:
     test_settings = connection.settings_dict.setdefault("TEST", {})
     previous_test_name = test_settings.get("NAME")
     test_settings["NAME"] = str(folder / "bench.sqlite3") if sqlite else f"dsar_bench_{os.getpid()}"
-    old_name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # create_test_db answers the new database's name; the configured one is restored after.
+    old_name = connection.settings_dict["NAME"]
+    creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield connection.settings_dict["NAME"]
     finally:

@@ -7,13 +7,16 @@ organisation, read-only, with a redeliver action.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 
 from routing.admin.tenancy import NotFoundAdmin, TenantAdmin
@@ -26,10 +29,26 @@ from routing.services.integrations import (
 )
 from routing.services.webhook_delivery import delivery_redeliver
 
-SHOWN_ONCE = (
-    "The token of {name} is {token} — copy it now: it is shown this once and only its "
-    "hash is kept. Send it as: Authorization: Bearer <token>."
-)
+ISSUED_PAGE = "admin/routing/integration/token.html"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    pk: int
+    name: str
+    token: str
+
+
+def token_page(request: HttpRequest, issued: list[IssuedToken]) -> HttpResponse:
+    """The new tokens, on the answer to the POST itself: never in a message, which would
+    keep them in the session or a cookie until shown, and never cached."""
+    response = TemplateResponse(
+        request,
+        ISSUED_PAGE,
+        {**admin.site.each_context(request), "title": "New token", "tokens": issued},
+    )
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 @admin.register(Integration)
@@ -92,7 +111,16 @@ class IntegrationAdmin(NotFoundAdmin):
             obj.webhook_secret = webhook_secret_generate()
         super().save_model(request, obj, form, change)
         if token is not None:
-            messages.warning(request, SHOWN_ONCE.format(name=obj.name, token=token))
+            # For response_add, on this request only.
+            request.issued_token = IssuedToken(obj.pk, obj.name, token)  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: Integration, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        issued = getattr(request, "issued_token", None)
+        if issued is None:
+            return super().response_add(request, obj, post_url_continue)
+        return token_page(request, [issued])
 
     @admin.action(description="Revoke the selected integrations (their tokens stop working)")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
@@ -100,7 +128,10 @@ class IntegrationAdmin(NotFoundAdmin):
         self.message_user(request, f"{revoked} integration(s) revoked.", messages.SUCCESS)
 
     @admin.action(description="Issue a new token (the old one stops working)")
-    def rotate_token(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+    def rotate_token(
+        self, request: HttpRequest, queryset: QuerySet[Integration]
+    ) -> HttpResponse | None:
+        issued = []
         for integration in queryset:
             if integration.revoked_at is not None:
                 self.message_user(
@@ -109,7 +140,8 @@ class IntegrationAdmin(NotFoundAdmin):
                 )  # fmt: skip
                 continue
             token = integration_rotate_token(integration=integration)
-            messages.warning(request, SHOWN_ONCE.format(name=integration.name, token=token))
+            issued.append(IssuedToken(integration.pk, integration.name, token))
+        return token_page(request, issued) if issued else None
 
 
 @admin.register(WebhookDelivery)

@@ -17,6 +17,14 @@ def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def _shown_token(response) -> str:
+    import re
+
+    match = re.search(r'<code class="token">([^<]+)</code>', response.content.decode())
+    assert match, "the token page shows the token"
+    return match.group(1)
+
+
 def test_adding_an_integration_shows_its_token_once(admin_client, registry) -> None:
     callkom = Organisation.objects.get(slug="callkom")
 
@@ -24,20 +32,45 @@ def test_adding_an_integration_shows_its_token_once(admin_client, registry) -> N
         "/admin/routing/integration/add/",
         {"name": "Jira", "organisations": [callkom.pk], "can_write": "on",
          "webhook_url": "https://jira.example/hook", "webhook_secret": ""},
-        follow=True,
     )  # fmt: skip
 
+    # On the answer to the POST itself, not cached, and not kept in a message.
     assert response.status_code == 200
-    notice = next(m for m in _messages(response) if "token of Jira" in m)
-    token = notice.split(" is ")[1].split(" ")[0]
+    assert "no-store" in response["Cache-Control"]
+    token = _shown_token(response)
+    assert not _messages(response)
+    assert token not in str(response.cookies)
     integration = Integration.objects.get(name="Jira")
     assert token.startswith(integration.token_prefix)
     assert integration.webhook_secret
     assert client_for(token).get("/api/v1/organisations/").json()[0]["slug"] == "callkom"
-    # Shown once: the change page holds the prefix only.
-    page = admin_client.get(f"/admin/routing/integration/{integration.pk}/change/").content.decode()
-    assert token not in page
-    assert integration.token_prefix in page
+    # Shown once: the change page and the list hold the prefix only.
+    for url in (
+        f"/admin/routing/integration/{integration.pk}/change/",
+        "/admin/routing/integration/",
+    ):
+        page = admin_client.get(url).content.decode()
+        assert token not in page
+        assert integration.token_prefix in page
+
+
+def test_rotating_shows_the_new_tokens_once(admin_client, registry) -> None:
+    callkom = Organisation.objects.get(slug="callkom")
+    created = [integration_create(name=n, organisations=[callkom]) for n in ("A", "B")]
+
+    response = admin_client.post(
+        "/admin/routing/integration/",
+        {"action": "rotate_token", "_selected_action": [c.integration.pk for c in created]},
+    )
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    for old in created:
+        assert old.token not in page
+        assert client_for(old.token).get("/api/v1/organisations/").status_code == 401
+    token = _shown_token(response)
+    assert client_for(token).get("/api/v1/organisations/").status_code == 200
 
 
 def test_revoke_action(admin_client, registry) -> None:

@@ -55,3 +55,7 @@ def main() -> None:
             print(f"{figure:<{width}}  {value:>14,.1f}  {unit:<10}  {cores}", flush=True)
     if failed:
         raise SystemExit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -200,6 +200,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
+            # A cache out of reach is skipped (rate limits, the registry snapshot): it must
+            # fail in a second, not after the system's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     # Django's own Redis backend increments atomically (INCR); django-ratelimit only

@@ -7,17 +7,19 @@ organisation, read-only, with a redeliver action.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_variables
 
 from routing.admin.tenancy import NotFoundAdmin, TenantAdmin
 from routing.models import DeliveryStatus, Integration, WebhookDelivery
@@ -36,7 +38,8 @@ ISSUED_PAGE = "admin/routing/integration/token.html"
 class IssuedToken:
     pk: int
     name: str
-    token: str
+    # Kept out of reprs, which error reports print.
+    token: str = field(repr=False)
 
 
 def token_page(request: HttpRequest, issued: list[IssuedToken]) -> HttpResponse:
@@ -48,6 +51,9 @@ def token_page(request: HttpRequest, issued: list[IssuedToken]) -> HttpResponse:
         {**admin.site.each_context(request), "title": "New token", "tokens": issued},
     )
     patch_cache_control(response, no_store=True, private=True)
+    # Rendered here, inside the caller's transaction: a failure to show the tokens undoes
+    # their issue instead of leaving ones nobody has seen.
+    response.render()
     return response
 
 
@@ -128,6 +134,8 @@ class IntegrationAdmin(NotFoundAdmin):
         self.message_user(request, f"{revoked} integration(s) revoked.", messages.SUCCESS)
 
     @admin.action(description="Issue a new token (the old one stops working)")
+    @method_decorator(sensitive_variables("token"))
+    @transaction.atomic
     def rotate_token(
         self, request: HttpRequest, queryset: QuerySet[Integration]
     ) -> HttpResponse | None:

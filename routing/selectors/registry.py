@@ -15,7 +15,7 @@ from routing.planning import (
     ScopeSpec,
     ThirdPartySpec,
 )
-from routing.selectors.registry_snapshot import registry_snapshot
+from routing.selectors.registry_snapshot import RegistrySnapshot, registry_snapshot
 
 
 def scope_spec(scope: Scope) -> ScopeSpec:
@@ -89,10 +89,19 @@ class DatabaseRegistry(RegistryView):
         self._scope_owners: Mapping[str, str] = {}
         self._customers: dict[tuple[str, Identifiers, tuple[str, ...]], CustomerRef | None] = {}
         self._customer_rows: dict[int, Customer] = {}
+        self._snapshot: RegistrySnapshot | None = None
+
+    @property
+    def snapshot(self) -> RegistrySnapshot:
+        """The one snapshot this instance reads, so a plan and what is built from it agree
+        even if the registry changes meanwhile."""
+        if self._snapshot is None:
+            self._snapshot = registry_snapshot()
+        return self._snapshot
 
     def _load(self) -> dict[str, OrganisationSpec]:
         if self._organisations is None:
-            snapshot = registry_snapshot()
+            snapshot = self.snapshot
             only = set(self._only) if self._only is not None else None
             self._organisations = {
                 slug: spec

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Prefetch
@@ -56,7 +57,13 @@ class RegistrySnapshot:
     def organisation_row(self, slug: str) -> Organisation | None:
         """A copy of the organisation's row, so no caller changes the shared one."""
         row = self.organisation_rows.get(slug)
-        return copy.copy(row) if row is not None else None
+        if row is None:
+            return None
+        mine = copy.copy(row)
+        mine._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        mine.kinds = list(row.kinds)
+        mine.commitments = copy.deepcopy(row.commitments)
+        return mine
 
     def organisation_id(self, slug: str) -> int | None:
         row = self.organisation_rows.get(slug)
@@ -65,6 +72,8 @@ class RegistrySnapshot:
 
 _lock = threading.Lock()
 _shared: RegistrySnapshot | None = None
+# Moved on by every change: a load that began before a change is not kept after it.
+_generation = 0
 _local = threading.local()
 
 
@@ -82,6 +91,8 @@ def _load(version: str | None) -> RegistrySnapshot:
         scopes = list(organisation.scopes.all())
         organisations[organisation.slug] = organisation_spec(organisation, scopes)
         for scope in scopes:
+            # A route's scope must not lead back to the shared organisation row.
+            scope._state.fields_cache.pop("organisation", None)
             scope_rows[scope.key] = scope
             scope_owners[scope.key] = organisation.slug
         # The prefetched scopes stay behind: callers get the row alone.
@@ -129,30 +140,51 @@ def _current_version() -> str | None:
     return str(version) if version is not None else None
 
 
+def _writer_pending() -> bool:
+    """This thread's transaction has written to the registry and is still open."""
+    marker = getattr(_local, "marker", None)
+    if marker is None:
+        return False
+    # Django drops a transaction's commit hooks when it rolls back and runs them when it
+    # commits: either way the marker leaves the list.
+    if connection.in_atomic_block and any(hook[1] is marker for hook in connection.run_on_commit):
+        return True
+    _local.marker = None
+    return False
+
+
+def _max_age() -> float:
+    # A cache of this process alone (no Redis) carries no other process's bumps.
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        return CHECK_EVERY_SECONDS
+    return MAX_AGE_SECONDS
+
+
 def registry_snapshot() -> RegistrySnapshot:
     """The registry as committed, or as this transaction has written it."""
     global _shared
-    if getattr(_local, "written", False):
-        if connection.in_atomic_block:
-            return _load(None)
-        _local.written = False
+    if _writer_pending():
+        return _load(None)
     shared = _shared
     now = time.monotonic()
     if shared is not None and now - shared.checked_at[0] < CHECK_EVERY_SECONDS:
         return shared
+    generation = _generation
     version = _current_version()
     if (
         shared is not None
         and version is not None
         and shared.version == version
-        and now - shared.loaded_at < MAX_AGE_SECONDS
+        and now - shared.loaded_at < _max_age()
     ):
         shared.checked_at[0] = now
         return shared
+    # With the cache down (version None) the snapshot is still kept for a second, so an
+    # outage costs one load per second, not one per read.
     snapshot = _load(version)
-    if version is not None:
-        snapshot.checked_at[0] = time.monotonic()
-        with _lock:
+    snapshot.checked_at[0] = time.monotonic()
+    with _lock:
+        if generation == _generation:
             _shared = snapshot
     return snapshot
 
@@ -160,27 +192,33 @@ def registry_snapshot() -> RegistrySnapshot:
 def registry_changed() -> None:
     """Tell every process to reload: now, and again once the change is committed (a
     process that reloads before the commit would otherwise keep the old rows)."""
-    global _shared
-    with _lock:
-        _shared = None
-    if connection.in_atomic_block:
-        _local.written = True
+    _forget()
     _bump()
-    transaction.on_commit(_bump)
+    if connection.in_atomic_block:
+
+        def bump_after_commit() -> None:
+            _bump()
+
+        # Also the sign, while it waits, that this transaction wrote to the registry.
+        _local.marker = bump_after_commit
+        transaction.on_commit(bump_after_commit)
 
 
 def registry_snapshot_clear() -> None:
     """Forget this process's snapshot (tests that empty the database)."""
-    global _shared
+    _forget()
+    _local.marker = None
+
+
+def _forget() -> None:
+    global _shared, _generation
     with _lock:
         _shared = None
-    _local.written = False
+        _generation += 1
 
 
 def _bump() -> None:
-    global _shared
-    with _lock:
-        _shared = None
+    _forget()
     try:
         cache.set(version_key(), uuid.uuid4().hex, None)
     except Exception:

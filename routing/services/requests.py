@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from routing.clock import REGIMES, applicable_regime
@@ -40,7 +41,6 @@ from routing.planning import Plan, PlanningError
 from routing.selectors.deadlines import local_today, request_deadlines
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
-from routing.selectors.registry_snapshot import registry_snapshot
 from routing.services.actors import Actor
 from routing.services.forwarding import follow_up_time, forward_message, forwardable
 from routing.services.notices import notify_event
@@ -233,6 +233,8 @@ def _close_pause(request: Request, now: datetime) -> int:
 def _next_reference(organisation: Organisation, year: int) -> str:
     """The next reference of the organisation's year. The counter row stays locked until
     the transaction ends, so callers take it as late as they can."""
+    if not _can_update_returning():
+        return _next_reference_locked(organisation, year)
     qn = connection.ops.quote_name
     # One statement instead of a locked read and a write; only quoted names are formatted
     # in, the values are parameters.
@@ -243,16 +245,23 @@ def _next_reference(organisation: Organisation, year: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [organisation.pk, year])
         row = cursor.fetchone()
-    if row is not None:
-        number = int(row[0])
-    else:  # the year's first request
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-            organisation=organisation, year=year
-        )
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        number = counter.last
-    return f"{organisation.reference_prefix}-{year}-{number:06d}"
+    if row is None:  # the year's first request
+        return _next_reference_locked(organisation, year)
+    return f"{organisation.reference_prefix}-{year}-{int(row[0]):06d}"
+
+
+def _next_reference_locked(organisation: Organisation, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+        organisation=organisation, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{organisation.reference_prefix}-{year}-{counter.last:06d}"
+
+
+def _can_update_returning() -> bool:
+    # PostgreSQL always; SQLite from 3.35, where Django also returns ids from bulk inserts.
+    return connection.vendor != "sqlite" or connection.features.can_return_rows_from_bulk_insert
 
 
 def _validation_from_planning(error: PlanningError | InvalidIdentifier) -> ValidationError:
@@ -265,7 +274,7 @@ def _validation_from_planning(error: PlanningError | InvalidIdentifier) -> Valid
 
 def _new_routes(request: Request, plan: Plan, registry: DatabaseRegistry) -> list[Route]:
     """The plan's routes as unsaved rows, scopes and customers from the registry."""
-    snapshot = registry_snapshot()
+    snapshot = registry.snapshot
     routes = []
     for position, decision in enumerate(plan.routes):
         target = decision.target
@@ -300,6 +309,15 @@ def _new_routes(request: Request, plan: Plan, registry: DatabaseRegistry) -> lis
     return routes
 
 
+def _insert_routes(routes: list[Route]) -> None:
+    """One insert where the database gives the new ids back (emails name the routes)."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        Route.objects.bulk_create(routes)
+    else:
+        for route in routes:
+            route.save()
+
+
 # Candidates are read this many at a time, so a subject with a long history costs little.
 _DUPLICATE_BATCH = 50
 
@@ -327,17 +345,20 @@ def _find_duplicate(
     # ada@example.org the next.
     by_email = candidates.filter(subject_email__iexact=email) if email else candidates.none()
     by_phone = candidates.filter(subject_phone=phone) if phone else candidates.none()
-    ordered = (by_email | by_phone).order_by("received_at", "id").values_list("pk", "kinds")
+    ordered = (by_email | by_phone).order_by("received_at", "id")
     wanted = set(kinds)
-    start = 0
+    after = Q()
     while True:
-        batch = list(ordered[start : start + _DUPLICATE_BATCH])
-        for pk, candidate_kinds in batch:
+        # Keyset pages, so a row written meanwhile is neither skipped nor read twice.
+        rows = ordered.filter(after).values_list("pk", "kinds", "received_at")
+        batch = list(rows[:_DUPLICATE_BATCH])
+        for pk, candidate_kinds, _ in batch:
             if wanted & set(candidate_kinds):
                 return Request.objects.get(pk=pk)
         if len(batch) < _DUPLICATE_BATCH:
             return None
-        start += _DUPLICATE_BATCH
+        last_pk, _, last_at = batch[-1]
+        after = Q(received_at__gt=last_at) | Q(received_at=last_at, pk__gt=last_pk)
 
 
 # --- receive ------------------------------------------------------------------------------
@@ -447,7 +468,7 @@ def request_receive(
     _set_dates(request)
     routes = _new_routes(request, plan, registry)
     # A verified request's forwards go to their customers with it.
-    forwards = [r for r in routes if verified and forwardable(r)] if verified else []
+    forwards = [r for r in routes if forwardable(r)] if verified else []
     for route in forwards:
         route.status, route.sent_at = RouteStatus.SENT, now
         route.next_follow_up_at = follow_up_time(request, now)
@@ -469,8 +490,10 @@ def request_receive(
             request.status = Status.IN_PROGRESS
         request.possible_duplicate_of = duplicate
         request.save()
-        Route.objects.bulk_create(routes)
-        _store_receipt(request, by, channel, plan, routes, forwards, first_status, duplicate)
+        _insert_routes(routes)
+        _store_receipt(
+            request, by, channel, plan, routes, forwards, first_status, duplicate, registry
+        )
         messages = [forward_message(route) for route in forwards]
         if verified and request.subject_email:
             # Vouched for by an integration or staff: the subject's first email is the
@@ -500,6 +523,7 @@ def _store_receipt(
     forwards: list[Route],
     first_status: str,
     duplicate: Request | None,
+    registry: DatabaseRegistry,
 ) -> None:
     """The events and webhooks of a new request, each kind in one insert and in the
     order the changes happened: received, forwarded, then a suspected duplicate."""
@@ -526,20 +550,24 @@ def _store_receipt(
         )
     Event.objects.bulk_create(events)
     # First, so receivers hear of the request before anything done with it.
+    snapshot = registry.snapshot
     deliveries = webhook_deliveries(
         request=request,
+        snapshot=snapshot,
         event_type="request.created",
         data={"status": first_status, "due_on": request.effective_due_on.isoformat()},
     )
     for route in forwards:
         deliveries += webhook_deliveries(
             request=request,
+            snapshot=snapshot,
             event_type="route.forwarded",
             data={"scope": route.scope.key, "action": route.action},
         )
     if request.status != first_status:
         deliveries += webhook_deliveries(
             request=request,
+            snapshot=snapshot,
             event_type="request.status_changed",
             data={"status": request.status, "previous": first_status},
         )
@@ -795,7 +823,7 @@ def request_replan(*, request: Request, by: Actor) -> Request:
         except (PlanningError, InvalidIdentifier) as error:
             raise _validation_from_planning(error) from None
         req.routes.all().delete()
-        Route.objects.bulk_create(_new_routes(req, plan, registry))
+        _insert_routes(_new_routes(req, plan, registry))
         _event(req, by, "routes_planned", routes=[r.scope for r in plan.routes])
     return request
 

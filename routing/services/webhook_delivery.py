@@ -229,6 +229,13 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
     if integration.revoked_at is not None or not integration.webhook_url:
         reason = "integration revoked" if integration.revoked_at else "no webhook URL"
         return _give_up(delivery, reason, None)
+    # Access may have been taken away since the event was stored: no data of an
+    # organisation the integration no longer sees leaves.
+    request_organisation = WebhookDelivery.objects.filter(pk=delivery.pk).values_list(
+        "request__organisation_id", flat=True
+    )
+    if not integration.organisations.filter(pk__in=request_organisation).exists():
+        return _give_up(delivery, "integration no longer sees this organisation", None)
     if _waits_for_older(delivery):
         return AttemptOutcome("waiting")
     if not _claim(delivery, now):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from routing.models import Request, WebhookDelivery
-from routing.selectors.registry_snapshot import registry_snapshot
+from routing.selectors.registry_snapshot import RegistrySnapshot, registry_snapshot
 
 EVENT_TYPES = (
     "request.created",
@@ -31,13 +31,18 @@ def _enqueue(delivery_ids: list[int]) -> None:
 
 
 def webhook_deliveries(
-    *, request: Request, event_type: str, data: dict[str, Any]
+    *,
+    request: Request,
+    event_type: str,
+    data: dict[str, Any],
+    snapshot: RegistrySnapshot | None = None,
 ) -> list[WebhookDelivery]:
     """One unsaved delivery per active integration that sees the organisation and has a
     URL (from the registry snapshot, which a change of integration refreshes)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"event_type: unknown {event_type!r}; valid: {', '.join(EVENT_TYPES)}")
-    integration_ids = registry_snapshot().webhook_integrations.get(request.organisation_id, ())
+    snapshot = snapshot or registry_snapshot()
+    integration_ids = snapshot.webhook_integrations.get(request.organisation_id, ())
     now = timezone.now()
     deliveries = []
     for integration_id in integration_ids:

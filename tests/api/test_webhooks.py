@@ -279,6 +279,19 @@ def test_a_revoked_integration_gets_nothing_more(hooked, receiver, enqueued) -> 
     assert receiver.received == []
 
 
+def test_an_integration_no_longer_seeing_the_organisation_gets_nothing(
+    hooked, receiver, enqueued
+) -> None:
+    make_request()
+    hooked.organisations.remove(Organisation.objects.get(slug="callkom"))
+
+    delivery = _delivery("request.created")
+    assert delivery_attempt(delivery_id=delivery.pk).status == "failed"
+    assert receiver.received == []
+    delivery.refresh_from_db()
+    assert delivery.last_error == "integration no longer sees this organisation"
+
+
 def test_the_relay_offers_what_the_broker_never_got(
     hooked, receiver, enqueued, time_machine
 ) -> None:

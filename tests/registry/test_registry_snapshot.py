@@ -75,7 +75,7 @@ def test_a_transactions_own_writes_are_seen_and_a_rollback_leaves_nothing(regist
     assert registry_snapshot().organisations["callkom"].name != "Uncommitted"
 
 
-def test_with_the_cache_down_every_read_goes_to_the_database(
+def test_with_the_cache_down_the_database_is_read_once_a_second(
     registry, monkeypatch, django_assert_num_queries
 ) -> None:
     def down(*args, **kwargs):
@@ -83,9 +83,55 @@ def test_with_the_cache_down_every_read_goes_to_the_database(
 
     monkeypatch.setattr(snapshots.cache, "get", down)
     registry_snapshot()
+    with django_assert_num_queries(0):
+        registry_snapshot()
 
+    monkeypatch.setattr(snapshots, "CHECK_EVERY_SECONDS", 0.0)
     with django_assert_num_queries(4):
         registry_snapshot()
+
+
+def test_after_a_registry_write_commits_reads_are_shared_again(
+    registry, django_assert_num_queries
+) -> None:
+    with transaction.atomic():
+        Organisation.objects.get(slug="callkom").save()
+        registry_snapshot()
+        with django_assert_num_queries(4):
+            registry_snapshot()  # this transaction's own view, read each time
+
+    # Later transactions of this thread share the snapshot again.
+    with transaction.atomic():
+        registry_snapshot()
+        with django_assert_num_queries(0):
+            registry_snapshot()
+
+
+def test_after_a_registry_write_rolls_back_reads_are_shared_again(
+    registry, django_assert_num_queries
+) -> None:
+    _rename_then_roll_back()
+
+    with transaction.atomic():
+        registry_snapshot()
+        with django_assert_num_queries(0):
+            registry_snapshot()
+
+
+def test_a_load_overtaken_by_a_change_is_not_kept(registry, monkeypatch) -> None:
+    load = snapshots._load
+
+    def load_while_another_thread_changes(version):
+        snapshot = load(version)
+        Organisation.objects.filter(slug="callkom").update(name="Changed meanwhile")
+        snapshots.registry_changed()
+        return snapshot
+
+    monkeypatch.setattr(snapshots, "_load", load_while_another_thread_changes)
+    registry_snapshot()
+    monkeypatch.setattr(snapshots, "_load", load)
+
+    assert registry_snapshot().organisations["callkom"].name == "Changed meanwhile"
 
 
 def test_organisation_rows_are_copies(registry) -> None:

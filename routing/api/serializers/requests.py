@@ -118,8 +118,8 @@ class RequestCreateSerializer(serializers.Serializer[Any]):
         errors: dict[str, Any] = {}
         scopes = attrs.get("scopes") or []
         if scopes:
-            spec = registry_snapshot().organisations[organisation.slug]
-            own = [scope.key for scope in spec.scopes]
+            spec = registry_snapshot().organisations.get(organisation.slug)
+            own = [scope.key for scope in spec.scopes] if spec else []
             unknown = [key for key in scopes if key not in own]
             if unknown:
                 # Worded as the planner words it, without naming another tenant.

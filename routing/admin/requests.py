@@ -33,7 +33,7 @@ from django.utils.html import format_html, format_html_join
 
 from routing.admin.tenancy import OrganisationListFilter, TenantAdmin
 from routing.clock import REGIMES
-from routing.models import Customer, Event, Request, Route, RouteStatus, Status
+from routing.models import Customer, Event, Request, Route, RouteStatus, Status, WaitingFor
 from routing.planning.specs import KINDS
 from routing.selectors import queue
 from routing.selectors.deadlines import request_deadlines
@@ -83,6 +83,15 @@ class ExtendForm(forms.Form):
 
 
 class PauseForm(forms.Form):
+    waiting_for = forms.ChoiceField(
+        label="Waiting for",
+        choices=WaitingFor.choices,
+        initial=WaitingFor.CLARIFICATION,
+        required=False,  # a form posted without it waits for a clarification
+        widget=forms.RadioSelect,
+        help_text="Under UK GDPR the clock starts afresh on the day a proof of identity "
+        "arrives (resume the request that day); other waits add the days paused.",
+    )
     reason = forms.CharField(
         label="What the subject was asked for",
         max_length=300,
@@ -194,7 +203,12 @@ ACTIONS: dict[str, Action] = {
     "pause": Action(
         "Pause the clock",
         "Clock paused",
-        lambda req, by, data: request_pause(request=req, by=by, reason=data["reason"]),
+        lambda req, by, data: request_pause(
+            request=req,
+            by=by,
+            reason=data["reason"],
+            waiting_for=data["waiting_for"] or WaitingFor.CLARIFICATION,
+        ),
         PauseForm,
     ),
     "resume": Action(

@@ -27,6 +27,7 @@ from routing.models.requests import (
     Route,
     RouteStatus,
     Status,
+    WaitingFor,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Scope",
     "Status",
     "ThirdParty",
+    "WaitingFor",
     "WebhookDelivery",
     "WorkerCheck",
 ]

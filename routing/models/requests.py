@@ -39,6 +39,14 @@ CLOSED_STATUSES = (
 )
 
 
+class WaitingFor(models.TextChoices):
+    """What a paused request waits for: under UK GDPR a proof of identity restarts the
+    clock when it arrives (the "relevant time"), a clarification only pauses it."""
+
+    CLARIFICATION = "clarification", "clarification"
+    IDENTITY = "identity", "proof of identity"
+
+
 class Channel(models.TextChoices):
     WEB = "web", "web form"
     EMAIL = "email", "email"
@@ -122,6 +130,7 @@ class Request(models.Model):
     paused_days = models.PositiveIntegerField(default=0)
     paused_since = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(max_length=300, blank=True)
+    waiting_for = models.CharField(max_length=16, choices=WaitingFor.choices, blank=True)
     received_on = models.DateField()
     acknowledge_by = models.DateField(null=True, blank=True)
     due_on = models.DateField()

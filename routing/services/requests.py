@@ -36,6 +36,7 @@ from routing.models import (
     Route,
     RouteStatus,
     Status,
+    WaitingFor,
 )
 from routing.planning import Plan, PlanningError
 from routing.selectors.deadlines import local_today, request_deadlines
@@ -227,6 +228,7 @@ def _close_pause(request: Request, now: datetime) -> int:
     request.paused_days += days
     request.paused_since = None
     request.pause_reason = ""
+    request.waiting_for = ""
     return days
 
 
@@ -632,27 +634,42 @@ def request_assign(*, request: Request, assignee: Any, by: Actor) -> Request:
     return request
 
 
-def request_pause(*, request: Request, by: Actor, reason: str) -> Request:
+def request_pause(
+    *, request: Request, by: Actor, reason: str, waiting_for: str = WaitingFor.CLARIFICATION
+) -> Request:
     """Stop the clock while waiting for the subject (proof of identity, clarification)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say what the subject was asked for."})
+    if waiting_for not in WaitingFor.values:
+        raise ValidationError({"waiting_for": f"Use one of: {', '.join(WaitingFor.values)}."})
     with _locked(request, "pause the clock of", [Status.NEW, Status.IN_PROGRESS]) as req:
         req.status = Status.AWAITING_SUBJECT
         req.paused_since = timezone.now()
         req.pause_reason = reason.strip()[:300]
+        req.waiting_for = waiting_for
         req.save()
-        _event(req, by, "paused", reason=req.pause_reason)
+        _event(req, by, "paused", reason=req.pause_reason, waiting_for=waiting_for)
     return request
 
 
 def request_resume(*, request: Request, by: Actor, note: str = "") -> Request:
+    """Restart the clock. Under a regime with a "relevant time" (UK GDPR), a proof of
+    identity that was asked for starts the clock afresh from the day it arrives."""
     with _locked(request, "resume", [Status.AWAITING_SUBJECT]) as req:
-        days = _close_pause(req, timezone.now())
+        now = timezone.now()
+        identity = req.waiting_for == WaitingFor.IDENTITY
+        days = _close_pause(req, now)
+        restarted_on = None
+        if identity and REGIMES[req.regime].restarts_on_proof:
+            restarted_on = req.restarted_on = local_today(req.organisation, now)
+            # The clock runs from the restart: days paused before it count no more.
+            req.paused_days = 0
         req.status = Status.IN_PROGRESS
         _set_dates(req)
         req.save()
         _sync_route_dates(req)
-        _event(req, by, "resumed", paused_days=days, note=note, **_dates(req))
+        extra = {"restarted_on": restarted_on.isoformat()} if restarted_on else {}
+        _event(req, by, "resumed", paused_days=days, note=note, **extra, **_dates(req))
     return request
 
 

@@ -93,11 +93,15 @@ def test_pause_needs_what_was_asked(client_a, callkom) -> None:
     req.refresh_from_db()
     assert req.status == Status.NEW
 
-    act(client_a, "pause", [req], **{"pause-reason": "proof of identity"})
+    act(
+        client_a, "pause", [req],
+        **{"pause-reason": "proof of identity", "pause-waiting_for": "identity"},
+    )  # fmt: skip
 
     req.refresh_from_db()
     assert req.status == Status.AWAITING_SUBJECT
     assert req.pause_reason == "proof of identity"
+    assert req.waiting_for == "identity"
 
 
 def test_deny_needs_a_ground(client_a, callkom) -> None:

@@ -112,6 +112,38 @@ def test_pause_then_resume(api, request_) -> None:
     assert body["paused"] is False
 
 
+def test_a_uk_gdpr_proof_of_identity_restarts_the_clock_on_resume(
+    make_integration, time_machine
+) -> None:
+    _, api = make_integration("clickacall")
+    time_machine.move_to("2026-03-10T10:00:00Z", tick=False)
+    request = make_request("clickacall", country="GB")
+    assert request.regime == "uk-gdpr"
+    time_machine.move_to("2026-03-12T10:00:00Z", tick=False)
+    body = _ok(
+        api.post(
+            _url(request, "pause"),
+            {"reason": "a proof of identity", "waiting_for": "identity"},
+            format="json",
+        ),
+        "awaiting_subject",
+    )
+    assert (body["waiting_for"], body["restarted_on"]) == ("identity", None)
+    time_machine.move_to("2026-03-20T10:00:00Z", tick=False)
+
+    body = _ok(api.post(_url(request, "resume"), {}, format="json"), "in_progress")
+
+    assert (body["waiting_for"], body["restarted_on"]) == ("", "2026-03-20")
+    assert body["due_on"] == "2026-04-20"
+
+
+def test_pause_waits_for_a_known_thing(api, request_) -> None:
+    response = api.post(
+        _url(request_, "pause"), {"reason": "x", "waiting_for": "a letter"}, format="json"
+    )
+    assert_error(response, 400, "invalid", {"waiting_for": "invalid_choice"})
+
+
 def test_pause_needs_a_reason(api, request_) -> None:
     response = api.post(_url(request_, "pause"), {}, format="json")
     assert_error(response, 400, "invalid", {"reason": "required"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from routing.models import Organisation, Request
 from routing.services.requests import (
@@ -159,3 +160,68 @@ def test_ccpa_wait_for_confirmation_does_not_stop_the_clock(registry, time_machi
 
     assert request.due_on == due == date(2026, 4, 24)
     assert request.effective_due_on == due
+
+
+# --- UK GDPR: the "relevant time" -----------------------------------------------------------
+
+
+def test_under_uk_gdpr_a_proof_of_identity_starts_the_clock_afresh(
+    registry, by, time_machine
+) -> None:
+    _at(time_machine, 2026, 3, 10, 10, 0)
+    request = make_request("clickacall", country="GB", received_at=RECEIVED)
+    assert request.regime == "uk-gdpr"
+    _at(time_machine, 2026, 3, 12, 10, 0)
+    request_pause(request=request, by=by, reason="A proof of identity.", waiting_for="identity")
+    assert request.waiting_for == "identity"
+
+    _at(time_machine, 2026, 3, 20, 10, 0)
+    request_resume(request=request, by=by, note="Passport copy received")
+
+    assert request.restarted_on == date(2026, 3, 20)
+    assert request.paused_days == 0, "the days waited are inside the restart, not added to it"
+    # One month from Friday 20 March: Monday 20 April, a working day in England.
+    assert request.due_on == date(2026, 4, 20)
+    assert request.waiting_for == ""
+    assert request.events.get(type="resumed").data["restarted_on"] == "2026-03-20"
+
+
+def test_under_uk_gdpr_a_clarification_only_pauses(registry, by, time_machine) -> None:
+    _at(time_machine, 2026, 3, 10, 10, 0)
+    request = make_request("clickacall", country="GB", received_at=RECEIVED)
+    _at(time_machine, 2026, 3, 12, 10, 0)
+    request_pause(request=request, by=by, reason="Which account?", waiting_for="clarification")
+    _at(time_machine, 2026, 3, 20, 10, 0)
+
+    request_resume(request=request, by=by)
+
+    assert request.restarted_on is None
+    assert request.paused_days == 8
+    # 10 April + 8 days = Saturday 18 April, moved to Monday 20 April.
+    assert request.due_on == date(2026, 4, 20)
+
+
+def test_under_gdpr_a_proof_of_identity_pauses_without_a_restart(
+    registry, by, time_machine
+) -> None:
+    _at(time_machine, 2026, 3, 10, 10, 0)
+    request = make_request("callkom", received_at=RECEIVED)
+    _at(time_machine, 2026, 3, 12, 10, 0)
+    request_pause(request=request, by=by, reason="A proof of identity.", waiting_for="identity")
+    _at(time_machine, 2026, 3, 17, 10, 0)
+
+    request_resume(request=request, by=by)
+
+    assert request.restarted_on is None
+    assert request.paused_days == 5
+    assert request.due_on == date(2026, 4, 15)
+    assert "restarted_on" not in request.events.get(type="resumed").data
+
+
+def test_a_pause_waits_for_something_known(registry, by) -> None:
+    request = make_request("callkom")
+
+    with pytest.raises(ValidationError) as refused:
+        request_pause(request=request, by=by, reason="?", waiting_for="a letter")
+
+    assert "waiting_for" in refused.value.message_dict

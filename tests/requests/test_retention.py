@@ -142,7 +142,7 @@ def test_events_keep_their_shape_without_personal_data(closed, time_machine) -> 
     assert not _contains_personal([row[5] for row in after])
     by_type = {row[1]: row[5] for row in after}
     assert by_type["note"] == {"text": PURGED}
-    assert by_type["paused"] == {"reason": PURGED}
+    assert by_type["paused"] == {"reason": PURGED, "waiting_for": "clarification"}
     assert by_type["resumed"]["note"] == PURGED
     assert by_type["resumed"]["paused_days"] == 2
     assert by_type["extended"]["reason"] == PURGED

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from routing.models import WaitingFor
 from routing.services.requests import DENIAL_GROUNDS
 
 
@@ -34,6 +35,12 @@ class ReasonSerializer(serializers.Serializer[Any]):
 class PauseSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(
         max_length=300, help_text="What the subject was asked for (proof of identity, ...)."
+    )
+    waiting_for = serializers.ChoiceField(
+        choices=WaitingFor.choices,
+        default=WaitingFor.CLARIFICATION,
+        help_text="identity: under UK GDPR the clock starts afresh when the proof arrives "
+        "(the request is resumed); clarification: the days waited are added.",
     )
 
 

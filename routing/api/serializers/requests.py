@@ -259,6 +259,10 @@ class RequestDetailSerializer(RequestListSerializer):
     paused_days = serializers.IntegerField()
     paused_since = serializers.DateTimeField(allow_null=True)
     pause_reason = serializers.CharField()
+    waiting_for = serializers.CharField(help_text="identity, clarification, or empty")
+    restarted_on = serializers.DateField(
+        allow_null=True, help_text="UK GDPR: the day a proof of identity asked for arrived."
+    )
     extended_at = serializers.DateTimeField(allow_null=True)
     extension_reason = serializers.CharField()
     denial_ground = serializers.CharField()

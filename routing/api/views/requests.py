@@ -262,7 +262,9 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def pause(self, request: HttpRequest, pk: str) -> Response:
         body = self._body(PauseSerializer)
-        return self._act(pk, lifecycle.request_pause, reason=body["reason"])
+        return self._act(
+            pk, lifecycle.request_pause, reason=body["reason"], waiting_for=body["waiting_for"]
+        )
 
     @_action_schema(NoteFieldSerializer, "Restart the clock")
     @action(detail=True, methods=["post"])

@@ -97,13 +97,15 @@ for _ in $(seq 100); do
 done
 
 set +e
-# From the work folder, so schemathesis' own cache stays out of the checkout.
+# From the work folder, so schemathesis' own cache stays out of the checkout. One worker:
+# with several threads, hypothesis' ast.parse of its filters hits a CPython 3.11 race
+# ("AST constructor recursion depth mismatch") that fails the run without any API fault.
 ROOT="$(pwd)"
 (cd "$WORK" && "$ROOT/.venv/bin/schemathesis" run "$BASE/api/v1/schema/" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing \
-  --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 2 --request-timeout 10 \
+  --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 --request-timeout 10 \
   --suppress-health-check all --warnings off \
   --report ndjson --report-dir "$WORK/report")
 RESULT=$?

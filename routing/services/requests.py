@@ -331,7 +331,6 @@ def _find_duplicate(
     phone: str,
     kinds: Sequence[str],
     received_at: datetime,
-    exclude_pk: int | None = None,
 ) -> Request | None:
     """The earliest request of the same organisation, subject and a shared kind in 30 days."""
     if not (email or phone):
@@ -341,8 +340,6 @@ def _find_duplicate(
         received_at__gte=received_at - DUPLICATE_WINDOW,
         received_at__lte=received_at,
     ).exclude(status__in=[Status.DUPLICATE, Status.EXPIRED])
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
     # Addresses are compared ignoring case: people type Ada@Example.org one day and
     # ada@example.org the next.
     by_email = candidates.filter(subject_email__iexact=email) if email else candidates.none()
@@ -493,9 +490,7 @@ def request_receive(
         request.possible_duplicate_of = duplicate
         request.save()
         _insert_routes(routes)
-        _store_receipt(
-            request, by, channel, plan, routes, forwards, first_status, duplicate, registry
-        )
+        _store_receipt(request, by, plan, forwards, first_status, duplicate, registry)
         messages = [forward_message(route) for route in forwards]
         if verified and request.subject_email:
             # Vouched for by an integration or staff: the subject's first email is the
@@ -519,9 +514,7 @@ def request_receive(
 def _store_receipt(
     request: Request,
     by: Actor,
-    channel: str,
     plan: Plan,
-    routes: list[Route],
     forwards: list[Route],
     first_status: str,
     duplicate: Request | None,
@@ -537,7 +530,7 @@ def _store_receipt(
             by,
             "received",
             now,
-            channel=channel,
+            channel=request.channel,
             kinds=list(plan.kinds),
             regime=request.regime,
             routes=[{"scope": r.scope, "action": r.action} for r in plan.routes],

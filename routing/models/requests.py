@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from routing.models.registry import Customer, Organisation, Scope, ThirdParty
 
@@ -175,6 +176,9 @@ class Request(models.Model):
             ),
             models.Index(fields=["organisation", "status", "effective_due_on"]),
             models.Index(fields=["closed_at"], name="request_closed_idx"),
+            # A new request looks for the same subject's earlier ones (duplicates) by email
+            # ignoring case, which the plain index on subject_email cannot serve.
+            models.Index("organisation", Upper("subject_email"), name="request_subject_email_idx"),
             models.Index(
                 fields=["next_reminder_at"],
                 name="request_reminder_idx",

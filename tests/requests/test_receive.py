@@ -218,3 +218,28 @@ def test_a_duplicate_is_found_behind_many_requests_of_other_kinds(registry, time
     later = make_request("callkom", kinds=("erasure",), email="Ada@Example.org")
 
     assert later.possible_duplicate_of == earliest_erasure
+
+
+@pytest.mark.postgres
+def test_the_duplicate_lookup_by_email_uses_an_index(registry) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from routing.services.requests import _find_duplicate
+
+    callkom = Organisation.objects.get(slug="callkom")
+    with CaptureQueriesContext(connection) as queries:
+        _find_duplicate(
+            organisation_id=callkom.pk,
+            email="Ada@Example.org",
+            phone="",
+            kinds=["access"],
+            received_at=RECEIVED,
+        )
+    with connection.cursor() as cursor:
+        # A small table is read whole otherwise; the question is whether an index serves.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {queries.captured_queries[0]['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "request_subject_email_idx" in plan, plan

@@ -21,7 +21,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
-from routing.admin.tenancy import NotFoundAdmin, TenantAdmin
+from routing.admin.tenancy import SuperuserOnlyAdmin, TenantAdmin
 from routing.models import DeliveryStatus, Integration, WebhookDelivery
 from routing.services.integrations import (
     integration_assign_token,
@@ -58,7 +58,7 @@ def token_page(request: HttpRequest, issued: list[IssuedToken]) -> HttpResponse:
 
 
 @admin.register(Integration)
-class IntegrationAdmin(NotFoundAdmin):
+class IntegrationAdmin(SuperuserOnlyAdmin):
     list_display = [
         "name", "token_prefix", "access", "organisation_list", "webhook_url", "last_used_at",
         "state",
@@ -76,23 +76,7 @@ class IntegrationAdmin(NotFoundAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Integration]:
-        queryset = super().get_queryset(request).prefetch_related("organisations")
-        return queryset if request.user.is_superuser else queryset.none()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+        return super().get_queryset(request).prefetch_related("organisations")
 
     @admin.display(description="access")
     def access(self, obj: Integration) -> str:

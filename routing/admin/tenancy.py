@@ -124,17 +124,11 @@ class SuperuserWritesMixin:
         return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-@admin.register(Membership)
-class MembershipAdmin(NotFoundAdmin):
-    """Who belongs to which organisation: granting access is a superuser's decision only."""
+class SuperuserOnlyAdmin(NotFoundAdmin):
+    """Rows that grant access (memberships, integrations): only superusers see or change
+    them; for anyone else they do not exist."""
 
-    list_display = ["user", "organisation", "daily_digest", "created_at"]
-    list_filter = ["organisation", "daily_digest"]
-    search_fields = ["user__username", "user__email", "organisation__name"]
-    list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.none()
 
@@ -152,3 +146,14 @@ class MembershipAdmin(NotFoundAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+
+@admin.register(Membership)
+class MembershipAdmin(SuperuserOnlyAdmin):
+    """Who belongs to which organisation: granting access is a superuser's decision only."""
+
+    list_display = ["user", "organisation", "daily_digest", "created_at"]
+    list_filter = ["organisation", "daily_digest"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]

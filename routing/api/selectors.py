@@ -41,6 +41,20 @@ def visible_requests(organisation_ids: Collection[int]) -> QuerySet[Request]:
     )
 
 
+def as_visible(request: Request, routes: Sequence[Route]) -> Request:
+    """A request just written, given what ``visible_request_details`` would have read with
+    it (its annotations and routes), so it is shown without being read back."""
+    request.assignee_username = request.assignee.username if request.assignee else None  # type: ignore[attr-defined]
+    request.possible_duplicate_reference = (  # type: ignore[attr-defined]
+        request.possible_duplicate_of.reference if request.possible_duplicate_of else None
+    )
+    request.duplicate_reference = (  # type: ignore[attr-defined]
+        request.duplicate_of.reference if request.duplicate_of else None
+    )
+    request._prefetched_objects_cache = {"routes": list(routes)}  # type: ignore[attr-defined]
+    return request
+
+
 def kind_q(kind: str) -> Q:
     """Requests whose ``kinds`` hold ``kind``. JSON containment is PostgreSQL-only; the
     quoted name in the JSON text works on both, and the quotes keep ``objection`` from

@@ -133,16 +133,22 @@ def token_hash(token: str) -> str:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
-    event = Event.objects.create(
+def _event_row(request: Request, by: Actor, type: str, at: datetime, **data: Any) -> Event:
+    """An unsaved audit event."""
+    return Event(
         request=request,
-        created_at=timezone.now(),
+        created_at=at,
         actor_type=by.type,
         actor_user=by.user,
         actor_label=by.label,
         type=type,
         data=data,
     )
+
+
+def _event(request: Request, by: Actor, type: str, **data: Any) -> Event:
+    event = _event_row(request, by, type, timezone.now(), **data)
+    event.save()
     # The emails this change owes anyone go into the outbox in the same transaction.
     notify_event(event)
     return event
@@ -567,18 +573,6 @@ def _store_receipt(
             data={"status": request.status, "previous": first_status},
         )
     webhooks_store(deliveries)
-
-
-def _event_row(request: Request, by: Actor, type: str, at: datetime, **data: Any) -> Event:
-    return Event(
-        request=request,
-        created_at=at,
-        actor_type=by.type,
-        actor_user=by.user,
-        actor_label=by.label,
-        type=type,
-        data=data,
-    )
 
 
 # --- transitions --------------------------------------------------------------------------

@@ -22,7 +22,12 @@ from rest_framework.serializers import Serializer
 from routing.api.errors import Unprocessable, service_errors
 from routing.api.filters import RequestFilter
 from routing.api.pagination import RequestCursorPagination
-from routing.api.selectors import assignable_user, visible_request_details, visible_requests
+from routing.api.selectors import (
+    as_visible,
+    assignable_user,
+    visible_request_details,
+    visible_requests,
+)
 from routing.api.serializers.actions import (
     AssignSerializer,
     DenySerializer,
@@ -200,13 +205,7 @@ class RequestViewSet(
     def _created(self, received: lifecycle.Received) -> Any:
         """The detail of a request just stored, from what the service wrote: the same
         body a retrieve gives, without reading it back."""
-        request = received.request
-        request.assignee_username = None  # type: ignore[attr-defined]
-        request.duplicate_reference = None  # type: ignore[attr-defined]
-        request.possible_duplicate_reference = (  # type: ignore[attr-defined]
-            request.possible_duplicate_of.reference if request.possible_duplicate_of else None
-        )
-        request._prefetched_objects_cache = {"routes": list(received.routes)}  # type: ignore[attr-defined]
+        request = as_visible(received.request, received.routes)
         return RequestDetailSerializer(request, context=self.get_serializer_context()).data
 
     def _body(self, serializer_class: type[Serializer[Any]]) -> dict[str, Any]:

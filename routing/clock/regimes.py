@@ -275,14 +275,14 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         version=1,
         effective=date(2020, 1, 1),
         sources=(
-            "Cal. Civ. Code §1798.130(a)(2)",
+            "Cal. Civ. Code §1798.130(a)(2)(A)",
             "11 CCR §7021(a)-(b)",
             "11 CCR §7026(f)",
             "11 CCR §7027(g)",
         ),
         response=Period(days=45),
         extension=Period(days=45),
-        extension_source="Cal. Civ. Code §1798.130(a)(2); 11 CCR §7021(b)",
+        extension_source="Cal. Civ. Code §1798.130(a)(2)(A); 11 CCR §7021(b)",
         moves_to_working_day=False,
         move_source="",
         # Cal. Civ. Code §§10-11 could let a period ending on a holiday run to the next
@@ -371,8 +371,8 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         kinds=_labels(
             access="Right of access (s. 27)",
             rectification="Right to rectification (s. 28)",
-            erasure="Deletion of outdated or unjustified information (s. 28)",
-            portability="Right to portability (s. 27)",
+            erasure="Deletion of outdated or unjustified information (s. 28; C.C.Q. art. 40)",
+            portability="Right to portability (s. 27, in force since 22 September 2024)",
             withdraw_consent="Withdrawal of consent",
             marketing_objection="Removal from a commercial prospecting list",
         ),
@@ -426,7 +426,7 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         move_source="",
         no_move_note=(
             "{name} counts 40 calendar days; the Interpretation and General Clauses "
-            "Ordinance (Cap. 1 s. 71) might allow the next day that is not a general "
+            "Ordinance (Cap. 1 s. 71) might allow the next day that is not a public "
             "holiday, but the project keeps the earlier date"
         ),
         acknowledge_business_days=None,
@@ -451,7 +451,9 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         name="Lei Geral de Proteção de Dados (Brazil, Law 13.709/2018)",
         version=1,
         effective=date(2020, 9, 18),
-        sources=("LGPD Art. 18", "LGPD Art. 19, II"),
+        # Art. 19, II sets 15 days for access by full declaration; the other rights' periods are
+        # left to regulation (Art. 18 §5), so the same 15 days are applied to them.
+        sources=("LGPD Art. 18", "LGPD Art. 19, II (access; applied to every right)"),
         response=Period(days=15),
         extension=None,
         extension_source="",

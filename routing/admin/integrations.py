@@ -114,7 +114,12 @@ class IntegrationAdmin(SuperuserOnlyAdmin):
 
     @admin.action(description="Revoke the selected integrations (their tokens stop working)")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
-        revoked = sum(integration_revoke(integration=i, now=timezone.now()) for i in queryset)
+        revoked = 0
+        for integration in queryset:
+            if integration_revoke(integration=integration, now=timezone.now()):
+                revoked += 1
+                # The admin's history of the integration says who cut it off, and when.
+                self.log_change(request, integration, "Revoked the token.")
         self.message_user(request, f"{revoked} integration(s) revoked.", messages.SUCCESS)
 
     @admin.action(description="Issue a new token (the old one stops working)")
@@ -132,6 +137,9 @@ class IntegrationAdmin(SuperuserOnlyAdmin):
                 )  # fmt: skip
                 continue
             token = integration_rotate_token(integration=integration)
+            self.log_change(
+                request, integration, f"Issued a new token (prefix {integration.token_prefix})."
+            )
             issued.append(IssuedToken(integration.pk, integration.name, token))
         return token_page(request, issued) if issued else None
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 
 import routing.admin.integrations  # noqa: F401  (registers the admins until routing.admin imports it)
@@ -71,6 +73,40 @@ def test_rotating_shows_the_new_tokens_once(admin_client, registry) -> None:
         assert client_for(old.token).get("/api/v1/organisations/").status_code == 401
     token = _shown_token(response)
     assert client_for(token).get("/api/v1/organisations/").status_code == 200
+
+
+def _history(integration: Integration) -> list[tuple[str, str]]:
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Integration), object_id=str(integration.pk)
+    )
+    return [(e.user.username, e.get_change_message()) for e in entries]
+
+
+def test_rotating_and_revoking_are_in_the_admin_history(admin_client, admin_user, registry) -> None:
+    created = integration_create(
+        name="Desk", organisations=[Organisation.objects.get(slug="callkom")]
+    )
+
+    admin_client.post(
+        "/admin/routing/integration/",
+        {"action": "rotate_token", "_selected_action": [created.integration.pk]},
+    )
+    created.integration.refresh_from_db()
+    prefix = created.integration.token_prefix
+    for _ in range(2):  # revoking twice records it once
+        admin_client.post(
+            "/admin/routing/integration/",
+            {"action": "revoke", "_selected_action": [created.integration.pk]},
+        )
+
+    assert sorted(_history(created.integration)) == sorted(
+        [
+            (admin_user.username, f"Issued a new token (prefix {prefix})."),
+            (admin_user.username, "Revoked the token."),
+        ]
+    )
+    page = admin_client.get(f"/admin/routing/integration/{created.integration.pk}/history/")
+    assert "Revoked the token." in page.content.decode()
 
 
 def test_revoke_action(admin_client, registry) -> None:

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,11 @@ from django.test import Client
 
 from dsar.celery import app as celery_app
 from routing.models import Organisation, OutboundMessage, Request
+from routing.services.actors import Actor
 from routing.services.intake import IntakeSubmission, intake_confirm, intake_submit
 from routing.services.notifications import acknowledgement_message
+from routing.services.requests import request_complete, request_deny, route_mark_done
+from tests.factories import make_request
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 SLOVENIAN = LOCALE / "sl" / "LC_MESSAGES"
@@ -190,3 +194,46 @@ def test_the_status_page_is_in_slovenian(client: Client, registry, sent) -> None
     assert "Kaj se je zgodilo" in page
     assert "What has happened" not in page
     assert "Your request" not in page
+
+
+def _days(value: date) -> str:
+    return f"{value.day}. {value.month}. {value.year}"
+
+
+@pytest.mark.django_db
+def test_slovenian_dates_are_written_the_slovenian_way(client: Client, registry, sent) -> None:
+    request, status_link = _confirmed_in_slovenian(sent)
+
+    body = str(mail.outbox[-1].body)
+    path = status_link.replace(settings.DSAR_PUBLIC_URL, "", 1)
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE=BROWSER_SLOVENIAN).content.decode()
+
+    assert f"Rok za odgovor: {_days(request.effective_due_on)}" in body
+    assert f"<dd>{_days(request.received_on)}</dd>" in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_and_a_completion_name_the_slovenian_authority_in_slovenian(
+    registry, sent
+) -> None:
+    refused, _link = _confirmed_in_slovenian(sent)
+    completed = make_request("comfortclick", scopes=["comfortclick:app-diagnostics"], country="SI")
+    Request.objects.filter(pk=completed.pk).update(subject_language="sl")
+    completed.refresh_from_db()
+    for route in completed.routes.all():
+        route_mark_done(route=route, by=Actor.system())
+
+    with sent():
+        request_deny(request=refused, by=Actor.system(), ground="no_data_held")
+        request_complete(request=completed, by=Actor.system())
+
+    denial, completion = (
+        OutboundMessage.objects.get(request=r, template=t)
+        for r, t in ((refused, "request_denied"), (completed, "request_completed"))
+    )
+    authority = "Informacijskega pooblaščenca Republike Slovenije"
+    assert authority in denial.body_text
+    assert "holds no personal data about you" not in denial.body_text
+    assert "Podjetje ComfortClick" in denial.body_text
+    assert f"lahko pritožbo naslovite na {authority}." in completion.body_text
+    assert "Information Commissioner" not in completion.body_text + denial.body_text

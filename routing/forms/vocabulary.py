@@ -72,6 +72,11 @@ REGISTRY_STRINGS = (
     gettext_noop("app diagnostic data"),
     gettext_noop("I want my Linhome account, calls or messages made through the intercom app"),
     gettext_noop("Linhome account and call data"),
+    # Supervisory authorities (authority_name), named where a subject may complain.
+    gettext_noop("CNIL"),
+    gettext_noop("California Privacy Protection Agency"),
+    gettext_noop("Information Commissioner's Office"),
+    gettext_noop("Information Commissioner of the Republic of Slovenia"),
 )
 
 # The regimes' own names for kinds (routing/clock/regimes.py) of the shipped organisations'
@@ -229,6 +234,17 @@ _PHONE_EXAMPLES = {"FR": "+33 6 39 98 45 67", "GB": "+44 7700 900123", "US": "+1
 def translated(text: str) -> str:
     """The subject's-language form of a registry string, or the string itself."""
     return gettext(text) if text else text
+
+
+def authority_words(name: str) -> str:
+    """A supervisory authority as the subject reads it: its name, else a description."""
+    return translated(name) or gettext("the data protection authority")
+
+
+def day_format() -> str:
+    """The date format of the active language for days shown to subjects."""
+    # Translators: a Django date format (j = day, F = month name, n = month number, Y = year).
+    return gettext("j F Y")
 
 
 def kind_label(regime: str, kind: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from routing.clock import REGIMES
-from routing.forms.vocabulary import kind_label, translated
+from routing.forms.vocabulary import day_format, kind_label, translated
 from routing.models import (
     OPEN_STATUSES,
     ActorType,
@@ -24,7 +24,7 @@ from routing.models import (
     RouteStatus,
     Status,
 )
-from routing.services.requests import DENIAL_GROUNDS, token_hash
+from routing.services.requests import DENIAL_GROUNDS, denial_text, token_hash
 
 GPC_EVENT = "gpc_signal"  # written by routing.services.intake
 # How routing.services.intake adds the call's time to the details staff read.
@@ -80,7 +80,7 @@ class StatusPage:
 
 
 def _when(value: date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value, day_format())
 
 
 def _local_date(organisation: Organisation, moment: datetime) -> date:
@@ -230,15 +230,9 @@ def route_lines(request: Request, routes: Sequence[Route] | None = None) -> list
 
 
 def denial_sentence(request: Request) -> str:
-    ground = DENIAL_GROUNDS.get(request.denial_ground)
-    if ground is None:
+    if request.denial_ground not in DENIAL_GROUNDS:
         return ""
-    organisation = request.organisation
-    return _(ground.subject_text).format(
-        organisation=organisation.name,
-        authority=organisation.authority_name or _("the data protection authority"),
-        authority_url=organisation.authority_url or "",
-    )
+    return denial_text(request)
 
 
 def _route_for(routes: dict[str, Route], event: Event) -> Route | None:

@@ -8,7 +8,9 @@ replayed change never mails twice.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 
+from routing.forms.vocabulary import authority_words
 from routing.models import Event, Request, RouteStatus, Status
 from routing.services.forwarding import forward_route, kinds_text
 from routing.services.outbox import message_schedule
@@ -66,8 +68,6 @@ def forward_routes(request: Request) -> None:
 
 def routes_summary(request: Request, *, key: str) -> None:
     """Tell the subject where each part of their request went (after a change of route)."""
-    from django.utils import translation
-
     from routing.selectors.status import route_lines
 
     with translation.override(request.subject_language or "en"):
@@ -90,11 +90,16 @@ def notify_event(event: Event) -> None:
     elif event.type == "extended":
         _subject_message(request, "extension_notice", key)
     elif event.type == "completed":
-        _subject_message(request, "request_completed", key)
+        with translation.override(request.subject_language or "en"):
+            authority = authority_words(request.organisation.authority_name)
+        _subject_message(request, "request_completed", key, authority=authority)
     elif event.type == "denied":
         from routing.services.requests import denial_text
 
-        _subject_message(request, "request_denied", key, denial_text=denial_text(request))
+        # Built in Python, so translated here, in the subject's language.
+        with translation.override(request.subject_language or "en"):
+            text = denial_text(request)
+        _subject_message(request, "request_denied", key, denial_text=text)
     elif event.type == "route_customer_set" and request.status in (
         Status.NEW,
         Status.IN_PROGRESS,

@@ -19,8 +19,10 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from routing.clock import REGIMES, applicable_regime
+from routing.forms.vocabulary import authority_words
 from routing.identifiers import InvalidIdentifier, normalise_phone
 from routing.models import (
     CLOSED_STATUSES,
@@ -743,12 +745,13 @@ def request_deny(*, request: Request, by: Actor, ground: str, note: str = "") ->
 
 
 def denial_text(request: Request) -> str:
-    """The words the subject reads for the request's ground of refusal."""
+    """The words the subject reads for the request's ground of refusal, in the active
+    language (the caller sets the subject's)."""
     ground = DENIAL_GROUNDS[request.denial_ground]
     organisation = request.organisation
-    return ground.subject_text.format(
+    return gettext(ground.subject_text).format(
         organisation=organisation.name,
-        authority=organisation.authority_name or "the data protection authority",
+        authority=authority_words(organisation.authority_name),
         authority_url=organisation.authority_url or "",
     )
 

@@ -20,8 +20,16 @@ from routing.forms.vocabulary import (
     kind_label,
     translated,
 )
+from routing.models import OutboundMessage, Request
 from routing.planning import load_registry_files
-from routing.services.requests import DENIAL_GROUNDS
+from routing.services.actors import Actor
+from routing.services.requests import (
+    DENIAL_GROUNDS,
+    request_complete,
+    request_deny,
+    route_mark_done,
+)
+from tests.factories import make_request
 
 FRENCH = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
 
@@ -64,6 +72,7 @@ def test_the_shipped_registry_is_listed_for_translation() -> None:
         for scope in organisation.scopes
         for text in (scope.question, scope.name)
     }
+    shipped |= {o.authority_name for o in files.organisations if o.authority_name}
 
     assert shipped <= set(REGISTRY_STRINGS)
 
@@ -90,3 +99,25 @@ def test_registry_kinds_countries_and_refusals_read_in_french() -> None:
     assert untranslated == []
     assert "Allemagne" in countries
     assert "États-Unis\u00a0: Californie" in countries
+
+
+@pytest.mark.django_db
+def test_a_french_subjects_refusal_and_completion_are_french_throughout(registry) -> None:
+    refused, completed = make_request("callkom"), make_request("callkom", email="eve@example.org")
+    Request.objects.filter(pk__in=[refused.pk, completed.pk]).update(subject_language="fr")
+    for request in (refused, completed):
+        request.refresh_from_db()
+        for route in request.routes.all():
+            route_mark_done(route=route, by=Actor.system())
+
+    request_deny(request=refused, by=Actor.system(), ground="manifestly_unfounded")
+    request_complete(request=completed, by=Actor.system())
+
+    denial = OutboundMessage.objects.get(request=refused, template="request_denied").body_text
+    completion = OutboundMessage.objects.get(
+        request=completed, template="request_completed"
+    ).body_text
+    assert "Callkom ne donnera pas suite à votre demande, car elle est manifestement" in denial
+    assert "auprès de la CNIL (https://" in denial
+    assert "will not act on your request" not in denial
+    assert "réclamation auprès de la CNIL." in completion

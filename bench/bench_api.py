@@ -7,8 +7,13 @@ count and a time limit. The server is stopped and the database dropped at the en
 configured database is left as found.
 
 Figures: time until the web process answers; creates per second with p50/p99 latency at
-8 and 32 concurrent clients, with 100,000 requests already stored; list latency with them;
-queries per list call at page sizes 10 and 100; the resident memory of each web worker.
+8 and 32 concurrent clients, with 100,000 requests already stored, and the CPU each create
+costs the web workers, PostgreSQL and Redis (when they run on this host); list latency with
+them; queries per list call at page sizes 10 and 100; the resident memory of each web worker.
+
+On PostgreSQL it also measures the floor: the SQL of one README create, captured here and
+replayed by ``bench.floor_app`` under the same gunicorn and load, with no framework at all.
+No change to the Python side of the create can beat that figure on the same host.
 """
 
 from __future__ import annotations
@@ -101,7 +106,14 @@ def _seed_registry() -> str:
 class Server:
     """gunicorn with production settings, as deploy/gunicorn.conf.py sizes it."""
 
-    def __init__(self, database_url: str, folder: Path, workers: int) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        folder: Path,
+        workers: int,
+        app: str = "dsar.wsgi:application",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = _free_port()
         self.workers = workers
         env = {
@@ -116,12 +128,13 @@ class Server:
             "DSAR_API_THROTTLE": "10000000/min",
             "LOG_LEVEL": "ERROR",
             "EMAIL_DELIVERY": "files",
+            **(extra_env or {}),
         }
-        self.log = (folder / "gunicorn.log").open("wb")
+        self.log = (folder / f"gunicorn-{self.port}.log").open("wb")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "dsar.wsgi:application",
+                sys.executable, "-m", "gunicorn", app,
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
                 "--worker-class", "sync", "--timeout", "30", "--log-level", "error",
             ],
@@ -129,14 +142,14 @@ class Server:
         )  # fmt: skip
 
     def wait_ready(self, path: str, token: str, limit: float = 30.0) -> float:
-        """Seconds from start until a call answers 200."""
+        """Seconds from start until a call answers 2xx."""
         deadline = self.started + limit
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log.name}")
             try:
                 status, _, _ = request(self.port, "GET", path, token)
-                if status == 200:
+                if 200 <= status < 300:
                     return time.perf_counter() - self.started
             except OSError:
                 pass
@@ -264,6 +277,7 @@ def _drive(clients: int, total: int, call: Callable[[int], tuple[int, float]]) -
     elapsed = time.perf_counter() - started
     latencies.sort()
     return {
+        "calls": len(latencies) + failures,
         "per_second": len(latencies) / elapsed,
         "p50": _percentile(latencies, 50),
         "p99": _percentile(latencies, 99),
@@ -400,7 +414,9 @@ def _wrk_create(
     result: dict[str, Any] = {"failures": 0}
     for line in out.splitlines():
         words = line.split()
-        if line.startswith("Requests/sec:"):
+        if words[1:3] == ["requests", "in"]:
+            result["calls"] = int(words[0])
+        elif line.startswith("Requests/sec:"):
             result["per_second"] = float(words[1])
         elif words[:1] == ["50%"]:
             result["p50"] = _wrk_seconds(words[1])
@@ -414,40 +430,184 @@ def _wrk_create(
 
 
 def _create_rows(
-    port: int,
-    token: str,
-    creates: dict[int, int],
-    workers: int,
-    folder: Path,
-    quick: bool,
-    stored: int,
+    server: Server, token: str, creates: dict[int, int], folder: Path, quick: bool, stored: int
 ) -> list[Row]:
     rows: list[Row] = []
     vendor = connection.vendor
     # Warm every worker's connection and caches before measuring.
-    _drive(workers, workers * 4, partial(_call_create, port, token, _spread_body, 10**8))
+    warm = partial(_call_create, server.port, token, _spread_body, 10**8)
+    _drive(server.workers, server.workers * 4, warm)
     bodies = (
         (_readme_body, "readme", "README example, 1 organisation"),
         (_spread_body, "spread", "access, 5 organisations"),
     )
-    client = "wrk" if WRK else "python threads"
     for serial, ((body, kind, label), (clients, total)) in enumerate(
         (b, c) for b in bodies for c in creates.items()
     ):
         first = (serial + 1) * 100_000_000
+        name = f"{clients} clients, {label}, {stored:,} stored"
         if WRK:
             seconds = 5.0 if quick else 20.0
-            result = _wrk_create(port, token, kind, first, clients, seconds, folder)
+            run = partial(_wrk_create, server.port, token, kind, first, clients, seconds, folder)
         else:
-            result = _drive(clients, total, partial(_call_create, port, token, body, first))
-        name = f"{clients} clients, {label}, {stored:,} stored"
-        rows += [
-            (f"api: creates/s, {name} ({vendor}, {client})", result["per_second"], "/s"),
-            (f"api: create p50, {name}", result["p50"], "ms"),
-            (f"api: create p99, {name}", result["p99"], "ms"),
-            (f"api: create failures, {name}", result["failures"], "calls"),
-        ]
+            call = partial(_call_create, server.port, token, body, first)
+            run = partial(_drive, clients, total, call)
+        result, cpu = _measure(server, run)
+        rows += _result_rows(name, f"{vendor}, {'wrk' if WRK else 'python threads'}", result)
+        rows += _cpu_rows(name, cpu)
     return rows
+
+
+def _measure(
+    server: Server, run: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """One load phase, with the CPU each process group spent per call during it."""
+    before = _cpu_ticks(server)
+    result = run()
+    after = _cpu_ticks(server)
+    calls = max(result.get("calls", 0), 1)
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    cpu = {
+        group: sum(after[group][pid] - ticks for pid, ticks in before[group].items()
+                   if pid in after[group]) * tick_ms / calls
+        for group in before
+    }  # fmt: skip
+    return result, cpu
+
+
+def _result_rows(name: str, how: str, result: dict[str, Any]) -> list[Row]:
+    return [
+        (f"api: creates/s, {name} ({how})", result["per_second"], "/s"),
+        (f"api: create p50, {name}", result["p50"], "ms"),
+        (f"api: create p99, {name}", result["p99"], "ms"),
+        (f"api: create failures, {name}", result["failures"], "calls"),
+    ]
+
+
+def _cpu_rows(name: str, cpu: dict[str, float]) -> list[Row]:
+    # Only for services on this host: a remote one shows no processes here.
+    return [
+        (f"api: CPU per create in {group}, {name}", ms, "ms") for group, ms in cpu.items() if ms > 0
+    ]
+
+
+def _cpu_ticks(server: Server) -> dict[str, dict[int, int]]:
+    """CPU ticks (user + system) of the web workers, PostgreSQL and Redis on this host."""
+    web = set(server.worker_pids())
+    groups: dict[str, dict[int, int]] = {"web workers": {}, "PostgreSQL": {}, "Redis": {}}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        pid = int(entry.name)
+        if pid in web:
+            group = "web workers"
+        elif command == "postgres" or command.startswith("postgres:"):
+            group = "PostgreSQL"
+        elif command == "redis-server":
+            group = "Redis"
+        else:
+            continue
+        # utime and stime are the 14th and 15th fields of stat, the 12th and 13th here.
+        groups[group][pid] = int(fields[11]) + int(fields[12])
+    return groups
+
+
+# Ids the captured create gets, chosen so that no other literal in its SQL can match them.
+REQUEST_MARK = 913_579_000
+ROUTE_MARK = 824_681_000
+
+
+def _floor_plan(token: str, folder: Path, database_url: str) -> Path:
+    """Capture the SQL of one README create (PostgreSQL) for ``bench.floor_app`` to replay."""
+    from routing.models import Request, Route
+
+    client = Client(headers={"authorization": f"Bearer {token}"})
+    # The first create of this process loads the registry and records the integration's
+    # use; capture the second, as a long-running worker runs it.
+    assert (
+        client.post("/api/v1/requests/", _readme_body(990_001), "application/json").status_code
+        == 201
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('routing_request', 'id'), %s)", [REQUEST_MARK]
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('routing_route', 'id'), %s)", [ROUTE_MARK]
+        )
+    number = 990_002
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/api/v1/requests/", _readme_body(number), "application/json",
+            headers={"idempotency-key": "floor-capture"},
+        )  # fmt: skip
+    assert response.status_code == 201, response.content
+    created = Request.objects.get(pk=response.json()["id"])
+    route_ids = [
+        str(pk)
+        for pk in Route.objects.filter(request=created).order_by("pk").values_list("pk", flat=True)
+    ]
+    if created.pk != REQUEST_MARK + 1 or not route_ids:
+        raise RuntimeError(f"unexpected ids in the capture: {created.pk}, routes {route_ids}")
+    fixed = {
+        created.reference: "F{unique}",
+        created.subject_email: "floor{unique}@example.org",
+        created.subject_phone: "+336{digits}",
+        created.status_token_hash: "{hash}",
+        "floor-capture": "floor-{unique}",
+    }
+    steps = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        step: dict[str, Any] = {"sql": sql}
+        if sql.startswith('INSERT INTO "routing_request" '):
+            step.update(returns=[str(created.pk)], is_request=True)
+        elif sql.startswith('INSERT INTO "routing_route" '):
+            step["returns"] = route_ids
+        steps.append(step)
+    every = "\n".join(step["sql"] for step in steps)
+    missing = [literal for literal in [*fixed, *route_ids] if literal not in every]
+    if missing:
+        raise RuntimeError(f"the captured SQL does not hold {missing}")
+    plan = folder / "floor-plan.json"
+    plan.write_text(json.dumps({"dsn": database_url, "fixed": fixed, "steps": steps}))
+    return plan
+
+
+def _floor_rows(
+    token: str, folder: Path, database_url: str, workers: int, quick: bool
+) -> list[Row]:
+    """The same load on the floor app: what the host allows the create's SQL alone."""
+    plan = _floor_plan(token, folder, database_url)
+    statements = len(json.loads(plan.read_text())["steps"])
+    server = Server(database_url, folder, workers, app="bench.floor_app:application",
+                    extra_env={"BENCH_FLOOR_PLAN": str(plan)})  # fmt: skip
+    try:
+        server.wait_ready("/", token)
+        # Every worker opens its connection before the CPU is counted.
+        _drive(workers, workers * 4, partial(_call_get, server.port, token, "/"))
+        clients = 8
+        if WRK:
+            seconds = 5.0 if quick else 20.0
+            run = partial(
+                _wrk_create, server.port, token, "readme", 7 * 10**8, clients, seconds, folder
+            )
+        else:
+            call = partial(_call_create, server.port, token, _readme_body, 7 * 10**8)
+            run = partial(_drive, clients, QUICK_CREATES[8] if quick else CREATES[8], call)
+        result, cpu = _measure(server, run)
+    finally:
+        server.stop()
+    name = (
+        f"floor ({statements} SQL statements of a README create, no framework), {clients} clients"
+    )
+    return _result_rows(name, "postgresql", result) + _cpu_rows(name, cpu)
 
 
 def _list_rows(port: int, token: str, listed: int) -> list[Row]:
@@ -484,7 +644,9 @@ def run(quick: bool = False) -> list[Row]:
                 _seed_requests(listed)
                 connection.close()
                 creates = QUICK_CREATES if quick else CREATES
-                rows += _create_rows(server.port, token, creates, workers, folder, quick, listed)
+                rows += _create_rows(server, token, creates, folder, quick, listed)
+                if connection.vendor == "postgresql":
+                    rows += _floor_rows(token, folder, _database_url(name), workers, quick)
                 rows += _list_rows(server.port, token, listed)
                 counts = _queries_per_list(token)
                 rows += [

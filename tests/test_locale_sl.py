@@ -33,14 +33,16 @@ def _entries(po: str) -> dict[str, tuple[str, str]]:
     """msgid (after its msgctxt, if any) -> (flags, msgstr), for every entry but the header."""
     entries = {}
     for block in po.split("\n\n")[1:]:
-        head, msgstr = block.split("\nmsgstr ", 1)
+        head, *forms = re.split(r"\nmsgstr(?:\[\d+\])? ", block)
         flags = " ".join(line for line in head.splitlines() if line.startswith("#,"))
         before, msgid = head.split("msgid ", 1)
         context = "".join(re.findall(r'"(.*)"', before.split("msgctxt ")[-1]))
         key = "".join(re.findall(r'"(.*)"', msgid))
+        # A plural entry counts as untranslated if any of its forms is empty.
+        texts = ["".join(re.findall(r'"(.*)"', form)) for form in forms]
         entries[f"{context}\x04{key}" if "msgctxt " in before else key] = (
             flags,
-            "".join(re.findall(r'"(.*)"', msgstr)),
+            "\n".join(texts) if all(texts) else "",
         )
     return entries
 
@@ -237,3 +239,26 @@ def test_a_refusal_and_a_completion_name_the_slovenian_authority_in_slovenian(
     assert "Podjetje ComfortClick" in denial.body_text
     assert f"lahko pritožbo naslovite na {authority}." in completion.body_text
     assert "Information Commissioner" not in completion.body_text + denial.body_text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days", "language", "words"),
+    [
+        (1, "en", "confirm your address within 1 day,"),
+        (7, "en", "confirm your address within 7 days,"),
+        (1, "fr", "dans un délai de 1 jour,"),
+        (7, "fr", "dans les 7 jours,"),
+        (1, "sl", "potrdite v 1 dnevu,"),
+        (2, "sl", "potrdite v 2 dneh,"),
+        (7, "sl", "potrdite v 7 dneh,"),
+    ],
+)
+def test_the_days_to_confirm_agree_with_their_number(
+    client: Client, registry, settings, days: int, language: str, words: str
+) -> None:
+    settings.DSAR_UNVERIFIED_EXPIRY_DAYS = days
+
+    page = client.get(COMFORTCLICK, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert words in page

@@ -35,13 +35,15 @@ FRENCH = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
 
 
 def _entries(po: str) -> list[tuple[str, str, str]]:
-    """(flags, msgid, msgstr) of every entry but the header."""
+    """(flags, msgid, msgstr) of every entry but the header; a plural entry's msgstr is
+    empty if any of its forms is."""
     entries = []
     for block in po.split("\n\n")[1:]:
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgid ", 1)[1].split("msgstr", 1)[0]))
-        msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr ", 1)[1]))
-        entries.append((flags, msgid, msgstr))
+        head, *forms = re.split(r"\nmsgstr(?:\[\d+\])? ", block)
+        msgid = "".join(re.findall(r'"(.*)"', head.split("msgid ", 1)[1]))
+        texts = ["".join(re.findall(r'"(.*)"', form)) for form in forms]
+        entries.append((flags, msgid, "" if not all(texts) else "\n".join(texts)))
     return entries
 
 

@@ -14,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from dsar.celery import app as celery_app
+from routing.forms.vocabulary import country_choices
 from routing.models import Organisation, OutboundMessage, Request
 from routing.services.actors import Actor
 from routing.services.intake import IntakeSubmission, intake_confirm, intake_submit
@@ -262,3 +264,13 @@ def test_the_days_to_confirm_agree_with_their_number(
     page = client.get(COMFORTCLICK, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
     assert words in page
+
+
+def test_countries_follow_the_slovenian_alphabet() -> None:
+    with translation.override("sl"):
+        names = [name for _code, name in country_choices()]
+
+    # Č, Š and Ž are letters of their own, after C, S and Z.
+    assert names.index("Ciper") < names.index("Češka") < names.index("Danska")
+    assert names.index("Slovenija") < names.index("Španija") < names.index("Švedska")
+    assert names.index("Švica") < names.index("Tunizija")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from routing.clock import REGIMES
 
@@ -258,15 +258,25 @@ def kind_hint(kind: str) -> str:
     return gettext(KIND_HINTS[kind]) if kind in KIND_HINTS else ""
 
 
-def _sort_key(text: str) -> str:
-    # Accents must not send "Émirats" after "Zambie".
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+# Letters that a language's alphabet orders on their own, after their base letter:
+# Slovenian's abeceda runs ... c, č, d, ... s, š, t, ... z, ž. ("{" sorts after "z".)
+_OWN_LETTERS = {"sl": {"č": "c{", "š": "s{", "ž": "z{"}}
+
+
+def _sort_key(text: str, language: str | None) -> str:
+    letters = _OWN_LETTERS.get((language or "").split("-")[0], {})
+    # Other accents must not send "Émirats" after "Zambie".
+    return "".join(
+        letters.get(char) or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        for char in text.casefold()
+    )
 
 
 def country_choices() -> list[tuple[str, str]]:
     """Countries in the active language's alphabetical order, "another country" last."""
     named = [(code, gettext(name)) for code, name in COUNTRIES if code != OTHER_COUNTRY]
-    named.sort(key=lambda item: _sort_key(item[1]))
+    language = get_language()
+    named.sort(key=lambda item: _sort_key(item[1], language))
     return [*named, (OTHER_COUNTRY, gettext("Another country"))]
 
 

@@ -467,12 +467,7 @@ def _measure(
     after = _cpu_ticks(server)
     calls = max(result.get("calls", 0), 1)
     tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
-    cpu = {
-        group: sum(after[group][pid] - ticks for pid, ticks in before[group].items()
-                   if pid in after[group]) * tick_ms / calls
-        for group in before
-    }  # fmt: skip
-    return result, cpu
+    return result, {group: (after[group] - before[group]) * tick_ms / calls for group in before}
 
 
 def _result_rows(name: str, how: str, result: dict[str, Any]) -> list[Row]:
@@ -491,10 +486,14 @@ def _cpu_rows(name: str, cpu: dict[str, float]) -> list[Row]:
     ]
 
 
-def _cpu_ticks(server: Server) -> dict[str, dict[int, int]]:
-    """CPU ticks (user + system) of the web workers, PostgreSQL and Redis on this host."""
-    web = set(server.worker_pids())
-    groups: dict[str, dict[int, int]] = {"web workers": {}, "PostgreSQL": {}, "Redis": {}}
+def _cpu_ticks(server: Server) -> dict[str, int]:
+    """CPU ticks (user + system) of the web server, PostgreSQL and Redis on this host.
+
+    A process's count includes the children it has reaped, so a PostgreSQL backend or a
+    web worker that exits during a phase still counts, through its parent.
+    """
+    web = {server.process.pid, *server.worker_pids()}
+    groups = {"web workers": 0, "PostgreSQL": 0, "Redis": 0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -503,9 +502,7 @@ def _cpu_ticks(server: Server) -> dict[str, dict[int, int]]:
         except OSError:
             continue
         command = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat.rsplit(")", 1)[1].split()
-        pid = int(entry.name)
-        if pid in web:
+        if int(entry.name) in web:
             group = "web workers"
         elif command == "postgres" or command.startswith("postgres:"):
             group = "PostgreSQL"
@@ -513,8 +510,9 @@ def _cpu_ticks(server: Server) -> dict[str, dict[int, int]]:
             group = "Redis"
         else:
             continue
-        # utime and stime are the 14th and 15th fields of stat, the 12th and 13th here.
-        groups[group][pid] = int(fields[11]) + int(fields[12])
+        # utime, stime, cutime and cstime: stat's fields 14 to 17, 12 to 15 after the name.
+        fields = stat.rsplit(")", 1)[1].split()
+        groups[group] += sum(int(value) for value in fields[11:15])
     return groups
 
 
@@ -525,42 +523,49 @@ ROUTE_MARK = 824_681_000
 
 def _floor_plan(token: str, folder: Path, database_url: str) -> Path:
     """Capture the SQL of one README create (PostgreSQL) for ``bench.floor_app`` to replay."""
+    client = Client(headers={"authorization": f"Bearer {token}"})
+    # Work a create does now and then (loading the registry, recording the integration's
+    # use) is not the create's own: of three captures, the one with fewest statements.
+    plans = [_capture_create(client, attempt) for attempt in range(3)]
+    steps, fixed = min(plans, key=lambda plan: len(plan[0]))
+    plan = folder / "floor-plan.json"
+    plan.write_text(json.dumps({"dsn": database_url, "fixed": fixed, "steps": steps}))
+    return plan
+
+
+def _capture_create(client: Client, attempt: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """One README create's statements, with the literals a replay must make unique."""
     from routing.models import Request, Route
 
-    client = Client(headers={"authorization": f"Bearer {token}"})
-    # The first create of this process loads the registry and records the integration's
-    # use; capture the second, as a long-running worker runs it.
-    assert (
-        client.post("/api/v1/requests/", _readme_body(990_001), "application/json").status_code
-        == 201
-    )
+    mark = REQUEST_MARK + 1000 * attempt
     with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('routing_request', 'id'), %s)", [mark])
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('routing_request', 'id'), %s)", [REQUEST_MARK]
+            "SELECT setval(pg_get_serial_sequence('routing_route', 'id'), %s)",
+            [ROUTE_MARK + 1000 * attempt],
         )
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('routing_route', 'id'), %s)", [ROUTE_MARK]
-        )
-    number = 990_002
+    key = f"floor-capture-{attempt}"
+    # A number no earlier create used (the load's are all +33 6 39 ...): no duplicate found.
+    body = _readme_body(990_000 + attempt).replace(b"+33 6 39 98", b"+33 7 81 23")
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
-            "/api/v1/requests/", _readme_body(number), "application/json",
-            headers={"idempotency-key": "floor-capture"},
-        )  # fmt: skip
-    assert response.status_code == 201, response.content
+            "/api/v1/requests/", body, "application/json", headers={"idempotency-key": key}
+        )
+    if response.status_code != 201:
+        raise RuntimeError(f"the create to capture answered {response.status_code}")
     created = Request.objects.get(pk=response.json()["id"])
     route_ids = [
         str(pk)
         for pk in Route.objects.filter(request=created).order_by("pk").values_list("pk", flat=True)
     ]
-    if created.pk != REQUEST_MARK + 1 or not route_ids:
+    if created.pk != mark + 1 or not route_ids:
         raise RuntimeError(f"unexpected ids in the capture: {created.pk}, routes {route_ids}")
     fixed = {
         created.reference: "F{unique}",
         created.subject_email: "floor{unique}@example.org",
         created.subject_phone: "+336{digits}",
         created.status_token_hash: "{hash}",
-        "floor-capture": "floor-{unique}",
+        key: "floor-{unique}",
     }
     steps = []
     for query in captured.captured_queries:
@@ -575,9 +580,7 @@ def _floor_plan(token: str, folder: Path, database_url: str) -> Path:
     missing = [literal for literal in [*fixed, *route_ids] if literal not in every]
     if missing:
         raise RuntimeError(f"the captured SQL does not hold {missing}")
-    plan = folder / "floor-plan.json"
-    plan.write_text(json.dumps({"dsn": database_url, "fixed": fixed, "steps": steps}))
-    return plan
+    return steps, fixed
 
 
 def _floor_rows(
@@ -645,8 +648,6 @@ def run(quick: bool = False) -> list[Row]:
                 connection.close()
                 creates = QUICK_CREATES if quick else CREATES
                 rows += _create_rows(server, token, creates, folder, quick, listed)
-                if connection.vendor == "postgresql":
-                    rows += _floor_rows(token, folder, _database_url(name), workers, quick)
                 rows += _list_rows(server.port, token, listed)
                 counts = _queries_per_list(token)
                 rows += [
@@ -657,6 +658,10 @@ def run(quick: bool = False) -> list[Row]:
                 rows.append(("api: web worker RSS, largest", max(memory, default=0.0), "MiB"))
             finally:
                 server.stop()
+                connection.close()
+            # After the server has stopped: nothing else then uses the database or the CPU.
+            if connection.vendor == "postgresql":
+                rows += _floor_rows(token, folder, _database_url(name), workers, quick)
                 connection.close()
     return rows
 

@@ -480,9 +480,12 @@ def _result_rows(name: str, how: str, result: dict[str, Any]) -> list[Row]:
 
 
 def _cpu_rows(name: str, cpu: dict[str, float]) -> list[Row]:
-    # Only for services on this host: a remote one shows no processes here.
+    # Only for services on this host that the phase used: a remote one shows no processes
+    # here, and the floor does not use Redis.
     return [
-        (f"api: CPU per create in {group}, {name}", ms, "ms") for group, ms in cpu.items() if ms > 0
+        (f"api: CPU per create in {group}, {name}", ms, "ms")
+        for group, ms in cpu.items()
+        if ms >= 0.05
     ]
 
 

@@ -205,7 +205,7 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         sources=(
             "GDPR Art. 12(3) and 12(4)",
             "Regulation (EEC, Euratom) No 1182/71 Art. 3",
-            "EDPB Guidelines 01/2022 on the right of access, paras 157-164",
+            "EDPB Guidelines 01/2022 on the right of access (v2.0), section 5.3, paras 157-164",
         ),
         response=Period(months=1),
         extension=Period(months=2),
@@ -277,8 +277,8 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         sources=(
             "Cal. Civ. Code §1798.130(a)(2)(A)",
             "11 CCR §7021(a)-(b)",
-            "11 CCR §7026(f)",
-            "11 CCR §7027(g)",
+            "11 CCR §7026(f)(1)",
+            "11 CCR §7027(g)(1)",
         ),
         response=Period(days=45),
         extension=Period(days=45),
@@ -298,7 +298,7 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         acknowledge_source="11 CCR §7021(a)",
         opt_out_business_days=15,
         opt_out_kinds=frozenset({"opt_out_sale", "limit_sensitive"}),
-        opt_out_source="11 CCR §7026(f), §7027(g)",
+        opt_out_source="11 CCR §7026(f)(1), §7027(g)(1)",
         pauses_clock=False,
         pause_note="Verification does not stop the {name} clock (11 CCR §7021(b))",
         restarts_on_proof=False,

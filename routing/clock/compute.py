@@ -482,13 +482,23 @@ def compute_deadlines(clock: ClockInput) -> Deadlines:
                 "restart_ignored",
                 f"{name} has no 'relevant time' restart; the clock runs from the received date.",
             )
-    paused = clock.paused_days if regime.pauses_clock else 0
+    paused = clock.paused_days if regime.pause_stops(kind) else 0
     if clock.paused_days and not regime.pauses_clock:
         out.add(
             "due_on",
             "pause_ignored",
             regime.pause_note.format(name=name)
             + f"; the {_days(clock.paused_days)} paused are not added.",
+        )
+    elif clock.paused_days and not paused and kind is not None:
+        stopping = ", ".join(regime.label(k) or k for k in sorted(regime.pause_kinds or ()))
+        out.add(
+            "due_on",
+            "pause_ignored",
+            f"Under {name} waiting for a clarification stops the clock only for "
+            f"{stopping} ({regime.pause_kinds_source}), not for "
+            f"{regime.label(kind) or kind}; the {_days(clock.paused_days)} paused are "
+            "not added.",
         )
 
     if is_opt_out and opt_out_due_on is not None:

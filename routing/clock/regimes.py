@@ -7,7 +7,7 @@ so a stored deadline can say which reading produced it. Rules live here, arithme
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -124,10 +124,27 @@ class Regime:
     calendar: tuple[str, str | None] | None = None
     calendar_fixed: bool = False
     refusal_source: str = ""  # where the law sets a date for a refusal, if it does
+    # The kinds whose clock a pause stops, where the law names them (None: every kind).
+    pause_kinds: frozenset[str] | None = None
+    pause_kinds_source: str = ""
 
     def label(self, kind: str) -> str | None:
         """The regime's own name for a kind, or None when the law does not name it."""
         return self.kinds.get(kind)
+
+    def pause_stops(self, kind: str | None) -> bool:
+        """Whether a pause stops the clock of a request of ``kind`` (None: not known)."""
+        if not self.pauses_clock:
+            return False
+        return self.pause_kinds is None or kind is None or kind in self.pause_kinds
+
+    def pause_stops_all(self, kinds: Iterable[str]) -> bool:
+        """Whether a pause moves the date of a request of these kinds: the clock of each
+        must stop, since the kind due first binds."""
+        listed = list(kinds)
+        if not listed:
+            return self.pause_stops(None)
+        return all(self.pause_stops(kind) for kind in listed)
 
 
 def _labels(**labels: str) -> Mapping[str, str]:
@@ -257,6 +274,10 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pauses_clock=True,
         pause_note="",
         restarts_on_proof=True,
+        # Art. 12A(5): the days spent waiting for clarification do not count, for a
+        # request under Art. 15 only. A proof of identity restarts every kind (12A(2)(b)).
+        pause_kinds=frozenset({"access"}),
+        pause_kinds_source="UK GDPR Art. 12A(5)",
         kinds=_labels(
             **{
                 **_GDPR_KINDS,

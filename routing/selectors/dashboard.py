@@ -39,9 +39,25 @@ CLOSE_WINDOW = timedelta(days=90)
 # Requests the organisation answered; a withdrawal, a duplicate or an expiry is not an
 # answer, so it counts neither for nor against being on time.
 ANSWERED = (Status.COMPLETED, Status.DENIED)
-# Regimes whose clock stops while the organisation waits for the subject: their paused
-# requests are neither overdue nor due soon, since resuming moves the date.
-PAUSING_REGIMES = tuple(key for key, regime in REGIMES.items() if regime.pauses_clock)
+
+
+def _pause_moves_date() -> Q:
+    """Requests whose clock a pause stops: while paused they are neither overdue nor due
+    soon, since resuming moves the date. Where a law stops it only for some kinds (UK
+    GDPR: access), a request of one such kind."""
+    matches = Q(pk__in=[])
+    for key, regime in REGIMES.items():
+        if not regime.pauses_clock:
+            continue
+        if regime.pause_kinds is None:
+            matches |= Q(regime=key)
+        else:
+            for kind in sorted(regime.pause_kinds):
+                matches |= Q(regime=key, kinds=[kind])
+    return matches
+
+
+PAUSE_MOVES_DATE = _pause_moves_date()
 
 
 @dataclass(frozen=True)
@@ -151,7 +167,7 @@ def _open_counts(
             effective_due_on__gte=day,
             effective_due_on__lte=day + timedelta(days=DUE_SOON_DAYS - 1),
         )
-    stopped = Q(paused_since__isnull=False, regime__in=PAUSING_REGIMES)
+    stopped = Q(paused_since__isnull=False) & PAUSE_MOVES_DATE
     rows = (
         Request.objects.filter(
             organisation_id__in=list(today), status__in=[s.value for s in OPEN_STATUSES]

@@ -358,7 +358,9 @@ def status_page(request: Request) -> StatusPage:
         denial=denial_sentence(request) if request.status == Status.DENIED else "",
         gpc_honoured=gpc,
         pause_moves_due_date=bool(
-            request.status == Status.AWAITING_SUBJECT and regime and regime.pauses_clock
+            request.status == Status.AWAITING_SUBJECT
+            and regime
+            and regime.pause_stops_all(request.kinds)
         ),
         dates=dates,
         message=message,

@@ -146,6 +146,8 @@ CASES = [
     pytest.param(Case("gdpr", PARIS, "2026-04-14T10:00Z", paused=1, due="2026-05-15", extended="2026-07-15"), id="pause-1-day-absorbs-ascension"),
     pytest.param(Case("gdpr", PARIS, "2026-04-14T10:00Z", paused=10, due="2026-05-26", extended="2026-07-24", says=("(Pentecost Monday)",)), id="pause-10-days-lands-on-sunday-then-pentecost-monday"),
     pytest.param(Case("uk-gdpr", LONDON, "2026-12-02T12:00Z", paused=5, due="2027-01-07", extended="2027-03-08"), id="pause-uk-5-days"),
+    pytest.param(Case("uk-gdpr", LONDON, "2026-12-02T12:00Z", kind="access", paused=5, due="2027-01-07", extended="2027-03-08"), id="pause-uk-access-5-days"),
+    pytest.param(Case("uk-gdpr", LONDON, "2026-12-02T12:00Z", kind="erasure", paused=5, due="2027-01-04", extended="2027-03-02", codes=("pause_ignored",), says=("only for Right of access (Art. 15) (UK GDPR Art. 12A(5))",)), id="pause-uk-erasure-not-added"),
     pytest.param(Case("ccpa", LOS_ANGELES, "2025-01-15T12:00:00-08:00", paused=10, due="2025-03-01", extended="2025-04-15", codes=("pause_ignored",), says=("Verification does not stop the CCPA clock",)), id="pause-ignored-under-ccpa"),
     pytest.param(Case("pipeda", ("America/Toronto", "CA", None), "2026-06-01T12:00Z", paused=4, due="2026-07-01", codes=("pause_ignored",)), id="pause-ignored-under-pipeda"),
     # --- UK GDPR restart ("relevant time") ---------------------------------------------

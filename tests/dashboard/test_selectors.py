@@ -109,6 +109,27 @@ def test_a_paused_ccpa_request_still_runs_late(superuser, time_machine) -> None:
     assert (figures.open, figures.overdue, figures.clock_stopped) == (1, 1, 0)
 
 
+def test_a_paused_uk_erasure_still_runs_late(superuser, time_machine) -> None:
+    _at(time_machine, 2026, 1, 20, 10)
+    clickacall = Organisation.objects.get(slug="clickacall")
+    requests = [
+        request_receive(
+            organisation=clickacall, kinds=kinds, by=SYSTEM, verified=True,
+            subject={"email": f"{kinds[0]}@example.org", "country": "GB"},
+        ).request
+        for kinds in (["access"], ["erasure"])
+    ]  # fmt: skip
+    _at(time_machine, 2026, 2, 1, 10)
+    for request in requests:
+        request_pause(request=request, by=SYSTEM, reason="which account?")
+    _at(time_machine, 2026, 3, 18, 12)
+
+    figures = _figures(superuser, "clickacall")
+
+    # UK GDPR stops the clock for access only (Art. 12A(5)).
+    assert (figures.open, figures.overdue, figures.clock_stopped) == (2, 1, 1)
+
+
 def test_on_time_rate_and_median_days_over_the_last_90_days(superuser, time_machine) -> None:
     ten_days = _received(time_machine, 2026, 1, 5, 10, email="a@example.org")
     twenty_days = _received(time_machine, 2026, 1, 6, 10, email="b@example.org")

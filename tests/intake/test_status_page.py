@@ -241,6 +241,21 @@ def test_the_subject_answers_a_clarification_request(client: Client, registry, s
     assert "On 3 March, at 14:05." in page
 
 
+@pytest.mark.parametrize(("kinds", "on_hold"), [(("access",), True), (("erasure",), False)])
+def test_under_uk_gdpr_only_an_access_request_is_said_to_be_on_hold(
+    client: Client, registry, sent, kinds: tuple[str, ...], on_hold: bool
+) -> None:
+    request, path = confirmed(
+        "clickacall", sent, kinds=kinds, scopes=("clickacall:website",), country="GB"
+    )
+    request_pause(request=request, by=Actor.system("staff"), reason="Which account?")
+
+    page = client.get(path).content.decode()
+
+    assert "Which account?" in page
+    assert ("the deadline is on hold" in page) is on_hold
+
+
 def test_an_empty_answer_is_named(client: Client, registry, sent) -> None:
     request, path = ai_call(sent)
     request_pause(request=request, by=Actor.system("staff"), reason="Which day?")

@@ -201,6 +201,23 @@ def test_under_uk_gdpr_a_clarification_only_pauses(registry, by, time_machine) -
     assert request.due_on == date(2026, 4, 20)
 
 
+def test_under_uk_gdpr_a_clarification_does_not_move_an_erasure(registry, by, time_machine) -> None:
+    _at(time_machine, 2026, 3, 10, 10, 0)
+    request = make_request(
+        "clickacall", kinds=("access", "erasure"), country="GB", received_at=RECEIVED
+    )
+    due = request.due_on
+    _at(time_machine, 2026, 3, 12, 10, 0)
+    request_pause(request=request, by=by, reason="Which account?", waiting_for="clarification")
+    _at(time_machine, 2026, 3, 20, 10, 0)
+
+    request_resume(request=request, by=by)
+
+    # Art. 12A(5) stops the clock for access only; the erasure's date binds, unmoved.
+    assert request.paused_days == 8
+    assert request.due_on == due == date(2026, 4, 10)
+
+
 def test_under_gdpr_a_proof_of_identity_pauses_without_a_restart(
     registry, by, time_machine
 ) -> None:

@@ -157,18 +157,8 @@ class Server:
         raise RuntimeError(f"gunicorn not ready after {limit:.0f} s")
 
     def worker_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The parent pid is the fourth field, after the parenthesised command name.
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                pids.append(int(entry.name))
-        return pids
+        # The parent pid is stat's fourth field, the second after the command name.
+        return [pid for pid, _, fields in _processes() if int(fields[1]) == self.process.pid]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -497,15 +487,8 @@ def _cpu_ticks(server: Server) -> dict[str, int]:
     """
     web = {server.process.pid, *server.worker_pids()}
     groups = {"web workers": 0, "PostgreSQL": 0, "Redis": 0}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        command = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if int(entry.name) in web:
+    for pid, command, fields in _processes():
+        if pid in web:
             group = "web workers"
         elif command == "postgres" or command.startswith("postgres:"):
             group = "PostgreSQL"
@@ -514,9 +497,21 @@ def _cpu_ticks(server: Server) -> dict[str, int]:
         else:
             continue
         # utime, stime, cutime and cstime: stat's fields 14 to 17, 12 to 15 after the name.
-        fields = stat.rsplit(")", 1)[1].split()
         groups[group] += sum(int(value) for value in fields[11:15])
     return groups
+
+
+def _processes() -> Iterator[tuple[int, str, list[str]]]:
+    """(pid, command name, the fields of /proc/<pid>/stat after the name) of each process."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it exited meanwhile
+            continue
+        name, _, rest = stat.partition(" (")[2].rpartition(")")
+        yield int(entry.name), name, rest.split()
 
 
 # Ids the captured create gets, chosen so that no other literal in its SQL can match them.

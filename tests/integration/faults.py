@@ -22,7 +22,8 @@ def start_worker(
     """A Celery worker built like the ``celery_worker_process`` fixture's, on ``queue``.
 
     ``name`` tells its log (``<directory>/<name>.log``) and hostname apart from another
-    worker's on the same queue. The caller stops it with :func:`stop_worker`.
+    worker's on the same queue. The caller stops it with
+    :func:`tests.integration.conftest.stop_process`.
     """
     environment = {
         **os.environ,
@@ -41,15 +42,6 @@ def start_worker(
             ],
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-
-
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def wait_for(

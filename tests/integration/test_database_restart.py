@@ -32,7 +32,7 @@ import pytest
 
 from tests.api.conftest import contract_body
 from tests.conftest import _require_services
-from tests.integration.conftest import ROOT, free_port
+from tests.integration.conftest import ROOT, free_port, stop_process
 
 pytestmark = [pytest.mark.postgres]
 
@@ -197,12 +197,7 @@ def service(postgres: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
             time.sleep(0.2)
         yield started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process, timeout=30)
         print("--- gunicorn log (tail) ---\n" + log.read_text()[-10000:])
 
 

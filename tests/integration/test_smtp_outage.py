@@ -20,8 +20,8 @@ from rest_framework.test import APIClient
 from routing.models import MessageStatus, Organisation, OutboundMessage, Request
 from routing.services.integrations import integration_create
 from routing.services.outbox import outbox_relay
-from tests.integration.conftest import Inbox, free_port
-from tests.integration.faults import start_worker, stop_worker, wait_for
+from tests.integration.conftest import Inbox, free_port, stop_process
+from tests.integration.faults import start_worker, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def second_worker(
     retry and the relay's offer of one message can then meet on two workers at once."""
     process = start_worker(queue=worker_queue, directory=tmp_path, name="second", env=worker_env)
     yield process
-    stop_worker(process)
+    stop_process(process)
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from django.db.models import F
 from routing.models import MessageStatus, OutboundMessage
 from routing.services.outbox import STALE_SENDING, outbox_relay
 from tests.factories import make_request
-from tests.integration.conftest import Inbox, free_port, smtp_env
-from tests.integration.faults import start_worker, stop_worker, wait_for
+from tests.integration.conftest import Inbox, free_port, smtp_env, stop_process
+from tests.integration.faults import start_worker, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -135,7 +135,7 @@ def test_a_message_whose_worker_was_killed_mid_send_is_sent_once_after_the_relay
             time.sleep(1)
         assert replacement.poll() is None, "the replacement worker exited early"
     finally:
-        stop_worker(replacement)
+        stop_process(replacement)
 
     received = Counter(str(message["X-DSAR-Message"]) for message in inbox.messages)
     assert set(received) == expected

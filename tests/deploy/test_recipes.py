@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from compose_spec import PyCompose
 
-from tests.deploy.recipes import (
+from tests.support.processes import free_port
+from tests.support.recipes import (
     ENV_EXAMPLE,
     ROOT,
     UNIT_BIN,
@@ -40,7 +41,7 @@ from tests.deploy.recipes import (
     unit_command,
     wait_for,
 )
-from tests.integration.conftest import free_port
+from tests.support.services import skip_or_fail
 
 APP_SERVICES = ("web", "worker", "beat")
 CATCHER = "mailpit"
@@ -171,6 +172,7 @@ def _catcher_smtp_port() -> int:
     return int(bind.rpartition(":")[2])
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("dotenv_changes", "expected"),
     [
@@ -249,10 +251,7 @@ def test_the_units_program_is_installed_in_the_virtualenv(name: str, tmp_path: P
 def _systemd_analyze() -> str:
     binary = shutil.which("systemd-analyze")
     if binary is None:
-        reason = "needs systemd-analyze (apt-get install systemd)"
-        if os.environ.get("DSAR_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"{reason} (DSAR_REQUIRE_SERVICES is set, so this is a failure)")
-        pytest.skip(reason)
+        skip_or_fail("needs systemd-analyze (apt-get install systemd)")
     return binary
 
 
@@ -283,6 +282,7 @@ def _verify(units: list[Path]) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_systemd_analyze_verify_accepts_the_units(tmp_path: Path) -> None:
     units = _local_unit_files(tmp_path)
 
@@ -294,6 +294,7 @@ def test_systemd_analyze_verify_accepts_the_units(tmp_path: Path) -> None:
     assert (returncode, findings) == (0, [])
 
 
+@pytest.mark.integration
 def test_systemd_analyze_verify_rejects_a_unit_whose_program_is_missing(tmp_path: Path) -> None:
     units = _local_unit_files(tmp_path, replace={"bin/gunicorn": "bin/no-such-gunicorn"})
 
@@ -319,6 +320,7 @@ def _offline_environment(var_dir: Path, **overrides: str) -> dict[str, str]:
     )
 
 
+@pytest.mark.integration
 def test_the_web_unit_serves_healthz_with_the_production_settings(tmp_path: Path) -> None:
     port = free_port()
     env = _offline_environment(tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
@@ -353,6 +355,7 @@ def test_the_web_unit_serves_healthz_with_the_production_settings(tmp_path: Path
     assert returncode == 0  # SIGTERM, systemd's stop, is a clean shutdown
 
 
+@pytest.mark.integration
 def test_the_worker_and_beat_units_start_with_the_production_settings(tmp_path: Path) -> None:
     env = _offline_environment(tmp_path)
     services: list[Service] = []

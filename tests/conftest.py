@@ -15,9 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-
-def _require_services() -> bool:
-    return os.environ.get("DSAR_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+from tests.support.services import skip_or_fail
 
 
 def _missing_service(item: pytest.Item) -> str | None:
@@ -32,18 +30,15 @@ def _missing_service(item: pytest.Item) -> str | None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     reason = _missing_service(item)
-    if reason is None:
-        return
-    if _require_services():
-        pytest.fail(f"{reason} (DSAR_REQUIRE_SERVICES is set, so this is a failure)")
-    pytest.skip(reason)
+    if reason is not None:
+        skip_or_fail(reason)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_registry_snapshot() -> Iterator[None]:
     """Each test starts without the process's registry snapshot: emptying the database
     between tests sends no signal that would tell it."""
-    from routing.selectors.registry_snapshot import registry_snapshot_clear
+    from routing.domain.registry_snapshot import registry_snapshot_clear
 
     registry_snapshot_clear()
     yield
@@ -67,10 +62,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        reason = f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"
-        if _require_services():
-            pytest.fail(f"{reason} (DSAR_REQUIRE_SERVICES is set, so this is a failure)")
-        pytest.skip(reason)
+        skip_or_fail(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the

@@ -1,4 +1,6 @@
-"""Two organisations and their staff: Callkom (A, Paris) and Click and Call (B, Los Angeles)."""
+"""Two organisations and their staff: A and B, by default the shipped Callkom (Paris) and
+Click and Call (Los Angeles). A module whose subject is not the shipped data overrides
+``organisation_a`` and ``organisation_b`` with factory-made organisations."""
 
 from __future__ import annotations
 
@@ -6,12 +8,6 @@ import pytest
 
 from routing.models import Organisation
 from tests.factories import StaffFactory
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every test logs users in; the production hasher's cost would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -25,8 +21,18 @@ def click_and_call(registry) -> Organisation:
 
 
 @pytest.fixture
-def staff_a(callkom):
-    return StaffFactory(organisations=[callkom])
+def organisation_a(callkom) -> Organisation:
+    return callkom
+
+
+@pytest.fixture
+def organisation_b(click_and_call) -> Organisation:
+    return click_and_call
+
+
+@pytest.fixture
+def staff_a(organisation_a):
+    return StaffFactory(organisations=[organisation_a])
 
 
 @pytest.fixture
@@ -36,5 +42,5 @@ def client_a(client, staff_a):
 
 
 @pytest.fixture
-def staff_b(click_and_call):
-    return StaffFactory(organisations=[click_and_call])
+def staff_b(organisation_b):
+    return StaffFactory(organisations=[organisation_b])

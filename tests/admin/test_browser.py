@@ -13,7 +13,7 @@ from django.utils import timezone
 from routing.models import Event, Organisation, Request
 from tests.factories import StaffFactory, make_request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
 

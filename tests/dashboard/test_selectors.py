@@ -8,14 +8,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from routing.models import Organisation, Request
+from routing.presenters.dashboard import nice_maximum as _nice_maximum
+from routing.presenters.dashboard import weekly_chart
 from routing.selectors.dashboard import (
     Dashboard,
     OrganisationFigures,
     WeekCount,
     _median,
-    _nice_maximum,
     dashboard_for,
-    weekly_chart,
 )
 from routing.services.actors import Actor
 from routing.services.requests import (
@@ -26,13 +26,24 @@ from routing.services.requests import (
     request_withdraw,
     route_mark_done,
 )
-from tests.factories import StaffFactory, make_request
+from tests.factories import OrganisationFactory, StaffFactory, make_request
 
 pytestmark = pytest.mark.django_db
 
 # A Wednesday. In Paris the week runs from Monday 16 March; "this week" is 18-24 March.
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
 SYSTEM = Actor.system("test")
+# Three tenants, one per regime: Paris (GDPR), California (CCPA), London (UK GDPR).
+PARIS, CALIFORNIA, LONDON = "paris", "california", "london"
+
+
+@pytest.fixture
+def organisations() -> list[Organisation]:
+    return [
+        OrganisationFactory.create(slug=PARIS, name="Paris Desk"),
+        OrganisationFactory.create(slug=CALIFORNIA, name="California Desk", ccpa=True),
+        OrganisationFactory.create(slug=LONDON, name="London Desk", uk_gdpr=True),
+    ]
 
 
 def _at(time_machine, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -41,7 +52,7 @@ def _at(time_machine, year: int, month: int, day: int, hour: int = 0, minute: in
     return moment
 
 
-def _received(time_machine, *args: int, organisation: str = "callkom", **kwargs) -> Request:
+def _received(time_machine, *args: int, organisation: str = PARIS, **kwargs) -> Request:
     moment = _at(time_machine, *args)
     return make_request(organisation, received_at=moment, **kwargs)
 
@@ -53,11 +64,11 @@ def _complete(request: Request) -> None:
 
 
 @pytest.fixture
-def superuser(registry):
+def superuser(organisations):
     return get_user_model().objects.create_superuser("root", "root@desk.example", "pw")
 
 
-def _figures(user, slug: str = "callkom") -> OrganisationFigures:
+def _figures(user, slug: str = PARIS) -> OrganisationFigures:
     dashboard = dashboard_for(user, now=NOW)
     return next(f for f in dashboard.organisations if f.organisation.slug == slug)
 
@@ -94,7 +105,7 @@ def test_a_stopped_gdpr_clock_is_neither_overdue_nor_due(superuser, time_machine
 def test_a_paused_ccpa_request_still_runs_late(superuser, time_machine) -> None:
     _at(time_machine, 2026, 1, 20, 18)
     request = request_receive(
-        organisation=Organisation.objects.get(slug="click-and-call"),
+        organisation=Organisation.objects.get(slug=CALIFORNIA),
         kinds=["access"],
         subject={"email": "sam@example.com", "country": "US", "region": "CA"},
         by=SYSTEM,
@@ -104,17 +115,17 @@ def test_a_paused_ccpa_request_still_runs_late(superuser, time_machine) -> None:
     _at(time_machine, 2026, 2, 1, 18)
     request_pause(request=request, by=SYSTEM, reason="which account?")
 
-    figures = _figures(superuser, "click-and-call")
+    figures = _figures(superuser, CALIFORNIA)
 
     assert (figures.open, figures.overdue, figures.clock_stopped) == (1, 1, 0)
 
 
 def test_a_paused_uk_erasure_still_runs_late(superuser, time_machine) -> None:
     _at(time_machine, 2026, 1, 20, 10)
-    clickacall = Organisation.objects.get(slug="clickacall")
+    london = Organisation.objects.get(slug=LONDON)
     requests = [
         request_receive(
-            organisation=clickacall, kinds=kinds, by=SYSTEM, verified=True,
+            organisation=london, kinds=kinds, by=SYSTEM, verified=True,
             subject={"email": f"{kinds[0]}@example.org", "country": "GB"},
         ).request
         for kinds in (["access"], ["erasure"])
@@ -124,7 +135,7 @@ def test_a_paused_uk_erasure_still_runs_late(superuser, time_machine) -> None:
         request_pause(request=request, by=SYSTEM, reason="which account?")
     _at(time_machine, 2026, 3, 18, 12)
 
-    figures = _figures(superuser, "clickacall")
+    figures = _figures(superuser, LONDON)
 
     # UK GDPR stops the clock for access only (Art. 12A(5)).
     assert (figures.open, figures.overdue, figures.clock_stopped) == (2, 1, 1)
@@ -197,15 +208,15 @@ def test_weeks_received_and_closed_in_the_organisations_zone(superuser, time_mac
     assert weeks[date(2026, 3, 9)] == (2, 0)
     assert weeks[date(2026, 3, 16)] == (0, 2)
     assert sum(w.received for w in figures.weeks) == 2
-    assert "2 received, 2 closed" in figures.chart.description
+    assert "2 received, 2 closed" in weekly_chart(figures.weeks).description
 
 
-def test_staff_see_only_their_organisations(registry) -> None:
-    callkom = Organisation.objects.get(slug="callkom")
-    member = StaffFactory(organisations=[callkom])
+def test_staff_see_only_their_organisations(organisations) -> None:
+    paris = Organisation.objects.get(slug=PARIS)
+    member = StaffFactory(organisations=[paris])
     outsider = StaffFactory()
 
-    assert [f.organisation for f in dashboard_for(member).organisations] == [callkom]
+    assert [f.organisation for f in dashboard_for(member).organisations] == [paris]
     assert dashboard_for(outsider).organisations == ()
 
 

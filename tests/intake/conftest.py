@@ -7,13 +7,10 @@ tests/conftest.py does for PostgreSQL and Redis.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core import mail
 from django.core.cache import cache
 
 from dsar.celery import app as celery_app
@@ -40,20 +37,3 @@ def eager_celery() -> Iterator[None]:
 def sent(django_capture_on_commit_callbacks: Any, eager_celery: None) -> Any:
     """``with sent(): client.post(...)`` runs the on-commit hand-off, so emails arrive."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def link_in(message: mail.EmailMessage, path_part: str) -> str:
-    """The first link in an email's text body whose path contains ``path_part``."""
-    for url in re.findall(r"https?://\S+", str(message.body)):
-        if path_part in url:
-            return url
-    raise AssertionError(f"no link with {path_part!r} in: {message.body}")
-
-
-def fr(text: str) -> str:
-    """French as the pages write it, with typographic apostrophes: fr("d'accès")."""
-    return text.replace("'", "\u2019")
-
-
-def local_path(url: str) -> str:
-    return url.replace(settings.DSAR_PUBLIC_URL, "", 1)

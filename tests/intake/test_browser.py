@@ -14,9 +14,9 @@ import pytest
 from django.core import mail
 
 from routing.models import Request, Status
-from tests.intake.conftest import fr, link_in
+from tests.support.pages import fr, link_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

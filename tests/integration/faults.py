@@ -13,7 +13,7 @@ from django.conf import settings
 from kombu import Queue
 
 from dsar.celery import app as celery_app
-from tests.integration.conftest import ROOT, _database_url
+from tests.support.processes import ROOT, SERVICE_SETTINGS, database_url
 
 
 def start_worker(
@@ -23,11 +23,12 @@ def start_worker(
 
     ``name`` tells its log (``<directory>/<name>.log``) and hostname apart from another
     worker's on the same queue. The caller stops it with
-    :func:`tests.integration.conftest.stop_process`.
+    :func:`tests.support.processes.stop_process`.
     """
     environment = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        **SERVICE_SETTINGS,
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL or "",
         "DSAR_VAR_DIR": str(directory),
         **(env or {}),

@@ -30,7 +30,11 @@ from routing.services.requests import route_mark_done, route_mark_not_applicable
 from tests.factories import make_request
 from tests.integration.faults import purge_queue
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 CALLS = 20
 

@@ -25,25 +25,19 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import psycopg
 import pytest
 
-from tests.api.conftest import contract_body
-from tests.conftest import _require_services
-from tests.integration.conftest import ROOT, free_port, stop_process
+from tests.support.api import contract_body
+from tests.support.processes import ROOT, SERVICE_SETTINGS, free_port, stop_process
+from tests.support.services import skip_or_fail
 
-pytestmark = [pytest.mark.postgres]
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
 THREADS = 4
 CREATE = "/api/v1/requests/"
-
-
-def _cannot_run(reason: str) -> NoReturn:
-    if _require_services():
-        pytest.fail(f"{reason} (DSAR_REQUIRE_SERVICES is set, so this is a failure)")
-    pytest.skip(reason)
 
 
 def _postgres_bin() -> Path:
@@ -58,7 +52,7 @@ def _postgres_bin() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).parent
-    _cannot_run("needs PostgreSQL's server binaries (initdb, pg_ctl) to run a private cluster")
+    skip_or_fail("needs PostgreSQL's server binaries (initdb, pg_ctl) to run a private cluster")
 
 
 def _cluster_owner() -> pwd.struct_passwd | None:
@@ -68,7 +62,7 @@ def _cluster_owner() -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam("postgres")
     except KeyError:
-        _cannot_run("PostgreSQL refuses to run as root, and there is no postgres user")
+        skip_or_fail("PostgreSQL refuses to run as root, and there is no postgres user")
 
 
 class PrivatePostgres:
@@ -154,6 +148,7 @@ def service(postgres: PrivatePostgres, tmp_path: Path) -> Iterator[Service]:
     ignored = {"REDIS_URL", "CACHE_URL", "DATABASE_TEST_NAME", "ANYMAIL_ESP"}
     env = {
         **{key: value for key, value in os.environ.items() if key not in ignored},
+        **SERVICE_SETTINGS,
         "DATABASE_URL": postgres.url,
         "DATABASE_CONN_MAX_AGE": "60",
         "DSAR_VAR_DIR": str(tmp_path / "var"),

@@ -10,9 +10,14 @@ from aiosmtpd.controller import Controller
 
 from routing.models import MessageStatus, OutboundMessage
 from tests.factories import make_request
-from tests.integration.conftest import Inbox, smtp_env
+from tests.support.processes import Inbox, smtp_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

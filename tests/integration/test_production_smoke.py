@@ -23,7 +23,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from routing.models import Heartbeat, MessageStatus, OutboundMessage, Request
-from tests.deploy.recipes import (
+from tests.support.processes import Inbox, database_url, free_port
+from tests.support.recipes import (
     ROOT,
     VENV_BIN,
     Response,
@@ -36,9 +37,13 @@ from tests.deploy.recipes import (
     unit_command,
     wait_for,
 )
-from tests.integration.conftest import Inbox, _database_url, free_port
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 # A Redis database of this test's own: the units' worker listens on the default queue, which
 # other tests' workers on the configured database do not, and nothing else shares this one.
@@ -112,7 +117,7 @@ def deployment(
     env = local_environment(
         {
             # pytest-django's test database, which the processes must share with the test.
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": smoke_redis_url,
             "DSAR_VAR_DIR": str(tmp_path),
             "GUNICORN_BIND": f"127.0.0.1:{port}",

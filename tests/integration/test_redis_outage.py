@@ -18,10 +18,15 @@ from rest_framework.test import APIClient
 from dsar.celery import app as celery_app
 from routing.models import MessageStatus, Organisation, OutboundMessage, Request
 from routing.services.integrations import integration_create
-from routing.services.outbox import RELAY_GRACE, outbox_relay
-from tests.integration.conftest import Inbox, free_port, smtp_env
+from routing.services.sending import RELAY_GRACE, outbox_relay
+from tests.support.processes import Inbox, free_port, smtp_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 REQUESTS = 200
 

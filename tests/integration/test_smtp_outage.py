@@ -19,11 +19,16 @@ from rest_framework.test import APIClient
 
 from routing.models import MessageStatus, Organisation, OutboundMessage, Request
 from routing.services.integrations import integration_create
-from routing.services.outbox import outbox_relay
-from tests.integration.conftest import Inbox, free_port, stop_process
+from routing.services.sending import outbox_relay
 from tests.integration.faults import start_worker, wait_for
+from tests.support.processes import Inbox, free_port, stop_process
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 REQUESTS = 10
 

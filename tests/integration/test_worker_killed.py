@@ -22,12 +22,17 @@ from aiosmtpd.controller import Controller
 from django.db.models import F
 
 from routing.models import MessageStatus, OutboundMessage
-from routing.services.outbox import STALE_SENDING, outbox_relay
+from routing.services.sending import STALE_SENDING, outbox_relay
 from tests.factories import make_request
-from tests.integration.conftest import Inbox, free_port, smtp_env, stop_process
 from tests.integration.faults import start_worker, wait_for
+from tests.support.processes import Inbox, free_port, smtp_env, stop_process
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 REQUESTS = 3
 STALL_LIMIT = 60  # seconds: a failed test must not leave the server's loop blocked for ever

@@ -9,7 +9,12 @@ from django.db import connection
 
 from routing.models import WorkerCheck
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_web_request_runs_on_real_worker_and_lands_in_postgres(

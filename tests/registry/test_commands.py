@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from routing.models import Customer
+from tests.support.processes import SERVICE_SETTINGS
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,8 +103,9 @@ def test_add_customer_bad_input_names_the_option(registry) -> None:
     assert not Customer.objects.filter(name="X").exists()
 
 
+@pytest.mark.slow
 def test_plan_route_command_line_exits_2_with_the_message_on_stderr(tmp_path) -> None:
-    env = {**os.environ, "DSAR_VAR_DIR": str(tmp_path)}
+    env = {**os.environ, **SERVICE_SETTINGS, "DSAR_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     for args in (["migrate", "-v0"], ["load_registry"]):
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,

@@ -7,12 +7,6 @@ from routing.services.actors import Actor
 from tests.factories import StaffFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Staff users are made in most tests; the real hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(registry):
     """A member of every shipped organisation."""

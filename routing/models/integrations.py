@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from routing.models.registry import Organisation
 from routing.models.requests import Request
+from routing.signatures import webhook_secret_validate
 
 
 class Integration(models.Model):
@@ -24,7 +25,13 @@ class Integration(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     webhook_url = models.URLField(blank=True)
-    webhook_secret = models.CharField(max_length=128, blank=True)
+    # Room for the standard form of the longest secret stored before it (128 characters).
+    webhook_secret = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[webhook_secret_validate],
+        help_text="whsec_ and the base64 of 24 to 64 random bytes; left blank, one is generated.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from routing.domain.registry_snapshot import registry_changed
+from routing.domain.tokens import token_hash
 from routing.models import Integration, Organisation
-from routing.selectors.registry_snapshot import registry_changed
+from routing.signatures import secret_generate
 
 TOKEN_PREFIX = "dsar_"  # noqa: S105 (a label, not a secret)
 # What staff see of a token: the fixed prefix and a few random characters.
@@ -46,17 +47,13 @@ class TokenRejected(Exception):
         self.message = message
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def token_issue() -> IssuedToken:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return IssuedToken(token=token, prefix=token[:VISIBLE_CHARACTERS], digest=token_digest(token))
+    return IssuedToken(token=token, prefix=token[:VISIBLE_CHARACTERS], digest=token_hash(token))
 
 
 def webhook_secret_generate() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    return secret_generate()
 
 
 def integration_assign_token(integration: Integration) -> str:
@@ -124,7 +121,7 @@ def integration_revoke(*, integration: Integration, now: datetime | None = None)
 def integration_authenticate(token: str) -> tuple[Integration, frozenset[int]]:
     """The active integration holding ``token`` and the ids of its organisations;
     raises TokenRejected otherwise."""
-    digest = token_digest(token)
+    digest = token_hash(token)
     # One query for both: a row per organisation, each joined to the integration. Every
     # API call makes it, so the second round trip is worth saving.
     links = list(

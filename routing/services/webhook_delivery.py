@@ -1,7 +1,7 @@
 """Webhook delivery: signed POSTs, at least once, in order per request, retried for 24 hours.
 
-``webhooks_emit`` (services/webhooks.py) stores one WebhookDelivery per event and
-integration inside the change's transaction. Here a worker delivers it:
+The consequences table (services/consequences.py) stores one WebhookDelivery per event
+and integration inside the change's transaction. Here a worker delivers it:
 
 - Order: a delivery waits while an older one for the same integration and request is
   still pending; when that one is delivered or given up, the next is enqueued.
@@ -16,15 +16,14 @@ integration inside the change's transaction. Here a worker delivers it:
 Deadline events (request.due_soon, request.overdue) have no change to ride on: a sweep
 emits each once per request and due date.
 
-Signature: ``X-DSAR-Signature: sha256=<hex>``, the HMAC-SHA256 with the integration's
-secret of ``f"{timestamp}.{body}"``, where ``timestamp`` is ``X-DSAR-Timestamp`` (Unix
-seconds) and ``body`` the raw request body.
+Signature: Standard Webhooks (routing/domain/signatures.py), so receivers verify with the
+``standardwebhooks`` library: ``webhook-id`` is the event id, the same on every retry,
+``webhook-timestamp`` the attempt's Unix seconds, and ``webhook-signature`` ``v1,`` and the
+base64 HMAC-SHA256 of ``f"{id}.{timestamp}.{body}"`` keyed by the integration's secret.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import math
@@ -37,23 +36,24 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from routing.domain.jobs import DELIVER_WEBHOOK, enqueue
 from routing.models import (
     OPEN_STATUSES,
     DeliveryStatus,
+    EventType,
     Organisation,
     Request,
     Status,
     WebhookDelivery,
 )
 from routing.selectors.deadlines import local_today
-from routing.services.webhooks import webhooks_emit
+from routing.services.consequences import occasion_record
+from routing.signatures import signed_headers
 
 logger = logging.getLogger(__name__)
 
-EVENT_ID_HEADER = "X-DSAR-Event-Id"
+# Informative, outside the signature (the body holds the type too).
 EVENT_TYPE_HEADER = "X-DSAR-Event-Type"
-TIMESTAMP_HEADER = "X-DSAR-Timestamp"
-SIGNATURE_HEADER = "X-DSAR-Signature"
 ATTEMPT_HEADER = "X-DSAR-Delivery-Attempt"
 
 # Connect and read timeouts: a slow receiver must not hold a worker.
@@ -76,30 +76,6 @@ class AttemptOutcome:
     retry_in: int | None = None
 
 
-def sign(secret: str, timestamp: int | str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
-
-
-def verify_signature(
-    secret: str,
-    *,
-    timestamp: str,
-    body: bytes,
-    signature: str,
-    tolerance: int = 300,
-    now: float | None = None,
-) -> bool:
-    """What a receiver does: recompute, compare in constant time, refuse stale timestamps."""
-    try:
-        sent = int(timestamp)
-    except ValueError:
-        return False
-    if abs((now if now is not None else time.time()) - sent) > tolerance:
-        return False
-    return hmac.compare_digest(sign(secret, sent, body), signature)
-
-
 def delivery_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
@@ -108,11 +84,14 @@ def delivery_headers(delivery: WebhookDelivery, body: bytes, timestamp: int) -> 
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        EVENT_ID_HEADER: str(delivery.event_id),
         EVENT_TYPE_HEADER: delivery.event_type,
-        TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(delivery.integration.webhook_secret, timestamp, body),
         ATTEMPT_HEADER: str(delivery.attempts),
+        **signed_headers(
+            secret=delivery.integration.webhook_secret,
+            message_id=str(delivery.event_id),
+            timestamp=timestamp,
+            body=body,
+        ),
     }
 
 
@@ -151,13 +130,8 @@ def _waits_for_older(delivery: WebhookDelivery) -> bool:
 
 
 def _enqueue(delivery_id: int) -> None:
-    from routing.webhook_tasks import deliver_webhook
-
-    try:
-        deliver_webhook.delay(delivery_id)
-    except Exception:
-        # The row is stored: the relay offers it again once the broker is back.
-        logger.warning("webhooks: broker unavailable, delivery %s left for the relay", delivery_id)
+    # The row is stored: if the broker is down, the relay offers it again once it is back.
+    enqueue(DELIVER_WEBHOOK, delivery_id)
 
 
 def _enqueue_next(delivery: WebhookDelivery) -> None:
@@ -361,13 +335,11 @@ def _emit_deadline_event(pk: int, today: date) -> int:
             request=locked, event_type=event_type, payload__data__due_on=due_on
         ).exists():
             return 0
-        webhooks_emit(
+        occasion_record(
+            EventType.OVERDUE if event_type == "request.overdue" else EventType.DUE_SOON,
             request=locked,
-            event_type=event_type,
-            data={
-                "status": locked.status,
-                "due_on": due_on,
-                "days_left": (locked.effective_due_on - today).days,
-            },
+            status=locked.status,
+            due_on=due_on,
+            days_left=(locked.effective_due_on - today).days,
         )
     return 1

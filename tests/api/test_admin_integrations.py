@@ -9,8 +9,9 @@ import routing.admin.integrations  # noqa: F401  (registers the admins until rou
 from routing.models import DeliveryStatus, Integration, Organisation, WebhookDelivery
 from routing.services import webhook_delivery
 from routing.services.integrations import integration_create
-from tests.api.conftest import client_for
+from routing.signatures import SECRET_BYTES, secret_key
 from tests.factories import StaffFactory, make_request
+from tests.support.api import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_adding_an_integration_shows_its_token_once(admin_client, registry) -> N
     assert token not in str(response.cookies)
     integration = Integration.objects.get(name="Jira")
     assert token.startswith(integration.token_prefix)
-    assert integration.webhook_secret
+    assert len(secret_key(integration.webhook_secret)) == SECRET_BYTES
     assert client_for(token).get("/api/v1/organisations/").json()[0]["slug"] == "callkom"
     # Shown once: the change page and the list hold the prefix only.
     for url in (
@@ -54,6 +55,20 @@ def test_adding_an_integration_shows_its_token_once(admin_client, registry) -> N
         page = admin_client.get(url).content.decode()
         assert token not in page
         assert integration.token_prefix in page
+
+
+def test_a_typed_secret_not_in_the_standard_form_is_refused(admin_client, registry) -> None:
+    callkom = Organisation.objects.get(slug="callkom")
+
+    response = admin_client.post(
+        "/admin/routing/integration/add/",
+        {"name": "Jira", "organisations": [callkom.pk], "can_write": "on",
+         "webhook_url": "https://jira.example/hook", "webhook_secret": "hunter2"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "webhook_secret" in response.context["adminform"].form.errors
+    assert not Integration.objects.filter(name="Jira").exists()
 
 
 def test_rotating_shows_the_new_tokens_once(admin_client, registry) -> None:

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from routing.models import Integration
-from tests.api.conftest import client_for
+from routing.signatures import SECRET_BYTES, secret_key
+from tests.support.api import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def test_a_webhook_url_comes_with_a_secret(registry) -> None:
 
     integration = Integration.objects.get(name="Hooks")
     assert integration.webhook_secret.startswith("whsec_")
+    assert len(secret_key(integration.webhook_secret)) == SECRET_BYTES
     assert any(integration.webhook_secret in line for line in lines)
 
 

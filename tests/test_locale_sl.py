@@ -17,11 +17,12 @@ from django.test import Client
 from django.utils import translation
 
 from dsar.celery import app as celery_app
-from routing.forms.vocabulary import country_choices
+from routing.clock import REGIMES
+from routing.domain.vocabulary import country_choices, kind_label
 from routing.models import Organisation, OutboundMessage, Request
 from routing.services.actors import Actor
 from routing.services.intake import IntakeSubmission, intake_confirm, intake_submit
-from routing.services.notifications import acknowledgement_message
+from routing.services.messages import acknowledgement
 from routing.services.requests import request_complete, request_deny, route_mark_done
 from tests.factories import make_request
 
@@ -118,6 +119,20 @@ def test_the_slovenian_catalogue_translates_every_string_the_french_one_does() -
     assert "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || " in po
 
 
+def test_every_regimes_kind_labels_read_in_slovenian() -> None:
+    with translation.override("sl"):
+        untranslated = [
+            label
+            for key, regime in REGIMES.items()
+            for kind, label in regime.kinds.items()
+            if kind_label(key, kind) == label
+        ]
+        lgpd = kind_label("lgpd", "erasure")
+
+    assert untranslated == []
+    assert lgpd == "Izbris podatkov, obdelanih na podlagi privolitve (člen 18, VI)"
+
+
 @pytest.mark.django_db
 def test_the_form_is_in_slovenian_and_the_request_keeps_the_language(
     client: Client, registry, sent
@@ -172,7 +187,9 @@ def test_the_acknowledgement_is_in_slovenian(registry, sent) -> None:
     assert "Glede Vaših podatkov (podatki o računu Linhome in klicih) se obrnite na" in body
     # The same message in English: none of its sentences is left in the Slovenian one.
     request.subject_language = "en"
-    english = acknowledgement_message(request=request, status_link=status_link)
+    token = status_link.rsplit("/", 2)[-2]
+    english = acknowledgement(request, token, confirmed=True)
+    assert english is not None
     sentences = [line for line in english.body_text.splitlines() if re.search("[a-z]{3}", line)]
     assert "You asked for:" in sentences
     leftovers = [line for line in sentences if line in body and status_link not in line]

@@ -6,7 +6,8 @@ tests, and every date comes with the sentences that explain it (deadlines.md).
 
 from .applicable import EU_EEA, applicable_regime
 from .calendars import WorkCalendar, holidays_for_year, work_calendar
-from .compute import Deadlines, Step, compute_deadlines
+from .compute import Deadlines, compute_deadlines
+from .explain import Step
 from .inputs import ClockInput, Commitment
 from .regimes import KINDS, REGIMES, Period, Regime, UnknownRegime, regime_for
 

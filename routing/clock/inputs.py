@@ -45,7 +45,7 @@ class Commitment:
 
     Counted in calendar days (or months) with the rules of the regime it is made under:
     from where the legal clock starts, lengthened by the same paused days, and moved off
-    a non-working day when that regime moves its dates (see ``compute``).
+    a non-working day when that regime moves its dates (see ``commitments``).
     """
 
     label: str

@@ -2,7 +2,7 @@
 
 A row changes only when the law or its reading changes; bump ``version`` when it does,
 so a stored deadline can say which reading produced it. Rules live here, arithmetic in
-``compute``: adding a regime is a new row, not new code.
+``compute`` and ``periods``: adding a regime is a new row, not new code.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from dateutil.relativedelta import relativedelta
+
+from .i18n import gettext_noop
 
 # Every kind of request the project stores (see design.md, "Kinds of request").
 KINDS: tuple[str, ...] = (
@@ -154,23 +156,24 @@ def _labels(**labels: str) -> Mapping[str, str]:
     return MappingProxyType(labels)
 
 
+# A kind's label is shown to the data subject: gettext_noop lists it for translation.
 _GDPR_KINDS = {
-    "access": "Right of access (Art. 15)",
-    "rectification": "Right to rectification (Art. 16)",
-    "erasure": "Right to erasure (Art. 17)",
-    "restriction": "Right to restriction of processing (Art. 18)",
-    "portability": "Right to data portability (Art. 20)",
-    "objection": "Right to object (Art. 21(1))",
-    "marketing_objection": "Objection to direct marketing (Art. 21(2)-(3))",
-    "withdraw_consent": "Withdrawal of consent (Art. 7(3))",
+    "access": gettext_noop("Right of access (Art. 15)"),
+    "rectification": gettext_noop("Right to rectification (Art. 16)"),
+    "erasure": gettext_noop("Right to erasure (Art. 17)"),
+    "restriction": gettext_noop("Right to restriction of processing (Art. 18)"),
+    "portability": gettext_noop("Right to data portability (Art. 20)"),
+    "objection": gettext_noop("Right to object (Art. 21(1))"),
+    "marketing_objection": gettext_noop("Objection to direct marketing (Art. 21(2)-(3))"),
+    "withdraw_consent": gettext_noop("Withdrawal of consent (Art. 7(3))"),
 }
 
 _US_STATE_KINDS = {
-    "access": "Right to confirm and access",
-    "rectification": "Right to correct",
-    "erasure": "Right to delete",
-    "portability": "Right to a portable copy",
-    "opt_out_sale": "Right to opt out of targeted advertising, sale or profiling",
+    "access": gettext_noop("Right to confirm and access"),
+    "rectification": gettext_noop("Right to correct"),
+    "erasure": gettext_noop("Right to delete"),
+    "portability": gettext_noop("Right to a portable copy"),
+    "opt_out_sale": gettext_noop("Right to opt out of targeted advertising, sale or profiling"),
 }
 
 _NO_PAUSE = "{name} has no rule that stops the clock while identity is checked"
@@ -241,7 +244,7 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         restarts_on_proof=False,
         kinds=_labels(
             **_GDPR_KINDS,
-            post_mortem="Post-mortem directives (France only: Law 78-17 Art. 85)",
+            post_mortem=gettext_noop("Post-mortem directives (France only: Law 78-17 Art. 85)"),
         ),
         # No default: the EU has no single holiday calendar; Reg. 1182/71 uses the
         # holidays of the Member State where the act is done, i.e. the organisation's.
@@ -282,7 +285,7 @@ _REGIME_ROWS: tuple[Regime, ...] = (
             **{
                 **_GDPR_KINDS,
                 "marketing_objection": (
-                    "Objection to direct marketing (Art. 21(2)-(3); PECR regs 21-22)"
+                    gettext_noop("Objection to direct marketing (Art. 21(2)-(3); PECR regs 21-22)")
                 ),
             }
         ),
@@ -324,13 +327,13 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pause_note="Verification does not stop the {name} clock (11 CCR §7021(b))",
         restarts_on_proof=False,
         kinds=_labels(
-            access="Right to know",
-            erasure="Right to delete",
-            rectification="Right to correct",
-            portability="Right to know (portable copy)",
-            opt_out_sale="Opt out of sale or sharing",
-            limit_sensitive="Limit the use of sensitive personal information",
-            marketing_objection="Opt out of marketing contact",
+            access=gettext_noop("Right to know"),
+            erasure=gettext_noop("Right to delete"),
+            rectification=gettext_noop("Right to correct"),
+            portability=gettext_noop("Right to know (portable copy)"),
+            opt_out_sale=gettext_noop("Opt out of sale or sharing"),
+            limit_sensitive=gettext_noop("Limit the use of sensitive personal information"),
+            marketing_objection=gettext_noop("Opt out of marketing contact"),
         ),
         calendar=("US", "CA"),
         # deadlines.md: "Business days use the US-CA calendar of the holidays package".
@@ -390,12 +393,16 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pause_note=_NO_PAUSE,
         restarts_on_proof=False,
         kinds=_labels(
-            access="Right of access (s. 27)",
-            rectification="Right to rectification (s. 28)",
-            erasure="Deletion of outdated or unjustified information (s. 28; C.C.Q. art. 40)",
-            portability="Right to portability (s. 27, in force since 22 September 2024)",
-            withdraw_consent="Withdrawal of consent",
-            marketing_objection="Removal from a commercial prospecting list",
+            access=gettext_noop("Right of access (s. 27)"),
+            rectification=gettext_noop("Right to rectification (s. 28)"),
+            erasure=gettext_noop(
+                "Deletion of outdated or unjustified information (s. 28; C.C.Q. art. 40)"
+            ),
+            portability=gettext_noop(
+                "Right to portability (s. 27, in force since 22 September 2024)"
+            ),
+            withdraw_consent=gettext_noop("Withdrawal of consent"),
+            marketing_objection=gettext_noop("Removal from a commercial prospecting list"),
         ),
         calendar=("CA", "QC"),
     ),
@@ -426,9 +433,9 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pause_note=_NO_PAUSE,
         restarts_on_proof=False,
         kinds=_labels(
-            access="Access to personal information (s. 8; Principle 4.9)",
-            rectification="Amendment of inaccurate information (Principle 4.9.5)",
-            withdraw_consent="Withdrawal of consent (Principle 4.3.8)",
+            access=gettext_noop("Access to personal information (s. 8; Principle 4.9)"),
+            rectification=gettext_noop("Amendment of inaccurate information (Principle 4.9.5)"),
+            withdraw_consent=gettext_noop("Withdrawal of consent (Principle 4.3.8)"),
         ),
         calendar=("CA", None),
     ),
@@ -460,9 +467,9 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pause_note=_NO_PAUSE,
         restarts_on_proof=False,
         kinds=_labels(
-            access="Data access request (s. 18)",
-            rectification="Data correction request (s. 22)",
-            marketing_objection="Opt-out of direct marketing (s. 35G)",
+            access=gettext_noop("Data access request (s. 18)"),
+            rectification=gettext_noop("Data correction request (s. 22)"),
+            marketing_objection=gettext_noop("Opt-out of direct marketing (s. 35G)"),
         ),
         calendar=("HK", None),
     ),
@@ -491,13 +498,15 @@ _REGIME_ROWS: tuple[Regime, ...] = (
         pause_note=_NO_PAUSE,
         restarts_on_proof=False,
         kinds=_labels(
-            access="Confirmation and access (Art. 18, I-II)",
-            rectification="Correction (Art. 18, III)",
-            restriction="Anonymisation, blocking or deletion of unnecessary data (Art. 18, IV)",
-            portability="Portability (Art. 18, V)",
-            erasure="Deletion of data processed with consent (Art. 18, VI)",
-            withdraw_consent="Revocation of consent (Art. 18, IX)",
-            objection="Opposition (Art. 18, §2)",
+            access=gettext_noop("Confirmation and access (Art. 18, I-II)"),
+            rectification=gettext_noop("Correction (Art. 18, III)"),
+            restriction=gettext_noop(
+                "Anonymisation, blocking or deletion of unnecessary data (Art. 18, IV)"
+            ),
+            portability=gettext_noop("Portability (Art. 18, V)"),
+            erasure=gettext_noop("Deletion of data processed with consent (Art. 18, VI)"),
+            withdraw_consent=gettext_noop("Revocation of consent (Art. 18, IX)"),
+            objection=gettext_noop("Opposition (Art. 18, §2)"),
         ),
         calendar=("BR", None),
     ),

@@ -12,13 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from routing.clock import KINDS, REGIMES, Commitment
 from routing.identifiers import (
     IDENTIFIER_TYPES,
     InvalidIdentifier,
     normalise_identifier,
     normalise_phone,
 )
-from routing.planning.specs import KINDS, ROLE_ACTIONS, ROLES, TASK_CODES
+from routing.planning.specs import ROLE_ACTIONS, ROLES, TASK_CODES
 
 ROLE_CHOICES = [(role, role.replace("_", " ")) for role in ROLES]
 ACTION_CHOICES = [("fulfil", "fulfil"), ("forward", "forward"), ("redirect", "redirect")]
@@ -122,8 +123,6 @@ class Organisation(models.Model):
         return not self.privacy_email
 
     def clean(self) -> None:
-        from routing.clock import REGIMES, Commitment
-
         errors: dict[str, str] = {}
         try:
             zoneinfo.ZoneInfo(self.timezone)

@@ -10,22 +10,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+# The clock's tables are the one list of kinds and regimes, so a registry file may name any
+# regime the clock computes deadlines for. Re-exported for callers that import them here.
+from routing.clock import KINDS as KINDS
+from routing.clock import REGIMES as REGIMES
+
 ROLES = ("controller", "processor", "independent_controller")
 ACTIONS = ("fulfil", "forward", "redirect")
-KINDS = (
-    "access",
-    "rectification",
-    "erasure",
-    "restriction",
-    "portability",
-    "objection",
-    "marketing_objection",
-    "withdraw_consent",
-    "opt_out_sale",
-    "limit_sensitive",
-    "post_mortem",
-)
-REGIMES = ("gdpr", "uk-gdpr", "ccpa")
 
 # Which actions each role allows (design.md, "The routing rule"): only a processor scope has a
 # choice, and that choice is data so staff can change it without code.

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import translation
 
 from routing.clock import REGIMES
-from routing.forms.vocabulary import (
+from routing.domain.denials import DENIAL_GROUNDS
+from routing.domain.vocabulary import (
     COUNTRIES,
-    DENIAL_TEXTS,
     KIND_HINTS,
     REGISTRY_STRINGS,
     kind_label,
@@ -24,7 +24,6 @@ from routing.models import OutboundMessage, Request
 from routing.planning import load_registry_files
 from routing.services.actors import Actor
 from routing.services.requests import (
-    DENIAL_GROUNDS,
     request_complete,
     request_deny,
     route_mark_done,
@@ -79,28 +78,33 @@ def test_the_shipped_registry_is_listed_for_translation() -> None:
     assert shipped <= set(REGISTRY_STRINGS)
 
 
-def test_the_denial_texts_are_the_services() -> None:
-    assert {ground.subject_text for ground in DENIAL_GROUNDS.values()} == set(DENIAL_TEXTS)
-
-
-def test_registry_kinds_countries_and_refusals_read_in_french() -> None:
-    regimes = {o.default_regime for o in load_registry_files().organisations}
+def test_registry_strings_countries_and_refusals_read_in_french() -> None:
+    refusals = [ground.subject_text for ground in DENIAL_GROUNDS.values()]
     with translation.override("fr"):
         untranslated = [text for text in REGISTRY_STRINGS if translated(text) == text]
-        untranslated += [
-            label
-            for regime in regimes
-            for kind, label in REGIMES[regime].kinds.items()
-            if kind_label(regime, kind) == label
-        ]
         untranslated += [hint for hint in KIND_HINTS.values() if translation.gettext(hint) == hint]
-        untranslated += [text for text in DENIAL_TEXTS if translation.gettext(text) == text]
+        untranslated += [text for text in refusals if translation.gettext(text) == text]
         countries = [translation.gettext(name) for _code, name in COUNTRIES]
 
     # Names spelled alike in both languages are fine (France, Portugal, ...).
     assert untranslated == []
     assert "Allemagne" in countries
     assert "États-Unis\u00a0: Californie" in countries
+
+
+def test_every_regimes_kind_labels_read_in_french() -> None:
+    # Not only the shipped organisations' regimes: a request may fall under any of them.
+    with translation.override("fr"):
+        untranslated = [
+            label
+            for key, regime in REGIMES.items()
+            for kind, label in regime.kinds.items()
+            if kind_label(key, kind) == label
+        ]
+        quebec = kind_label("quebec-law25", "erasure")
+
+    assert untranslated == []
+    assert quebec.startswith("Suppression des renseignements périmés ou non justifiés")
 
 
 @pytest.mark.django_db

@@ -279,7 +279,7 @@ BROKEN_FILES = [
         "callkom.toml",
         'default_regime = "gdpr"',
         'default_regime = "rgpd"',
-        ("callkom.toml", "callkom", "default_regime", "(valid: gdpr, uk-gdpr, ccpa)"),
+        ("callkom.toml", "callkom", "default_regime", "unknown value 'rgpd' (valid: gdpr, "),
         id="unknown-regime",
     ),
     pytest.param(

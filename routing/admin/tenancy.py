@@ -19,6 +19,7 @@ from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest
 
 from routing.models import Customer, Membership, Organisation, Request, Scope
+from routing.selectors.staff import staff_assignable_to_any
 from routing.selectors.tenancy import visible_organisation_ids, visible_organisations
 
 _CACHE_ATTRIBUTE = "_routing_visible_organisation_ids"
@@ -56,12 +57,8 @@ def tenant_choices(model: Any, request: HttpRequest) -> QuerySet[Any] | None:
     if model in (Customer, Scope, Request):
         return scope_to_organisations(model._default_manager.all(), request, "organisation")
     if model is get_user_model():
-        # Users are chosen as colleagues: members of one of the same organisations.
-        users = model._default_manager.filter(is_active=True, is_staff=True)
-        ids = visible_ids(request)
-        if ids is None:
-            return users
-        return users.filter(memberships__organisation_id__in=ids).distinct()
+        # Users are chosen as colleagues: those who may be assigned a request the user sees.
+        return staff_assignable_to_any(visible_ids(request))
     return None
 
 

@@ -8,9 +8,9 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from routing.api.selectors import kind_q, overdue_q
 from routing.api.serializers.requests import KIND_CHOICES, OLDEST_RECEIVED, REGIME_CHOICES
 from routing.models import Customer, Organisation, Request, Scope, Status
+from routing.selectors.queue import kind_q, overdue_q
 
 
 class RequestFilter(django_filters.FilterSet):

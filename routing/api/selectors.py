@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from routing.clock import ClockInput, Deadlines, compute_deadlines
 from routing.identifiers import InvalidIdentifier
-from routing.models import OPEN_STATUSES, Customer, Event, Organisation, Request, Route, Scope
+from routing.models import Customer, Event, Organisation, Request, Route, Scope
 from routing.planning import Plan, PlanningError
-from routing.selectors.deadlines import clock_input_for, local_today
+from routing.selectors.deadlines import clock_input_for
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
 
@@ -55,24 +52,6 @@ def as_visible(request: Request, routes: Sequence[Route]) -> Request:
     return request
 
 
-def kind_q(kind: str) -> Q:
-    """Requests whose ``kinds`` hold ``kind``. JSON containment is PostgreSQL-only; the
-    quoted name in the JSON text works on both, and the quotes keep ``objection`` from
-    matching ``marketing_objection``."""
-    return Q(kinds__icontains=f'"{kind}"')
-
-
-def overdue_q(organisations: Iterable[Organisation], now: datetime | None = None) -> Q:
-    """Open requests past their effective due date, each in its organisation's zone."""
-    by_today: dict[date, list[int]] = defaultdict(list)
-    for organisation in organisations:
-        by_today[local_today(organisation, now)].append(organisation.pk)
-    condition = Q(pk__in=[])
-    for today, ids in by_today.items():
-        condition |= Q(organisation_id__in=ids, effective_due_on__lt=today)
-    return condition & Q(status__in=OPEN_STATUSES)
-
-
 def visible_request_details(organisation_ids: Collection[int]) -> QuerySet[Request]:
     return visible_requests(organisation_ids).prefetch_related(
         Prefetch("routes", queryset=Route.objects.select_related("scope").order_by("position"))
@@ -96,17 +75,6 @@ def visible_customers(organisation_ids: Collection[int]) -> QuerySet[Customer]:
         Customer.objects.filter(organisation_id__in=organisation_ids)
         .select_related("organisation")
         .prefetch_related("identifiers")
-    )
-
-
-def assignable_user(organisation_id: int, username: str) -> Any:
-    """An active staff member of the organisation (or a superuser) with this username."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, username=username)
-        .filter(Q(memberships__organisation_id=organisation_id) | Q(is_superuser=True))
-        .distinct()
-        .first()
     )
 
 

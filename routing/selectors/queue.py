@@ -1,7 +1,8 @@
 """Reads for the staff queue: which requests, in what order, how urgent, and what can be done.
 
 Everything here is a read. Dates are compared in each organisation's own zone, because a
-deadline ends at midnight where the organisation is, not where the server runs.
+deadline ends at midnight where the organisation is, not where the server runs. The API's
+list filters use the same conditions (``kind_q``, ``overdue_q``), so both answer alike.
 """
 
 from __future__ import annotations
@@ -11,23 +12,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from routing.domain.transitions import allowed_actions, allowed_route_actions
 from routing.identifiers import InvalidIdentifier, normalise_phone
 from routing.models import (
     OPEN_STATUSES,
     ROUTE_OPEN_STATUSES,
-    WORKING_STATUSES,
     Customer,
     Organisation,
     Request,
+    Role,
     Route,
-    RouteStatus,
-    Status,
 )
 from routing.selectors.deadlines import local_today
 
@@ -107,6 +105,12 @@ def due_bucket_q(
     return condition & Q(status__in=OPEN_STATUSES)
 
 
+def overdue_q(organisations: Iterable[Organisation], now: datetime | None = None) -> Q:
+    """Open requests past their effective due date, each in its organisation's zone: the
+    queue's "overdue" bucket and the API's ``overdue`` filter."""
+    return due_bucket_q("overdue", organisations, now)
+
+
 def kind_q(kind: str) -> Q:
     """Requests whose ``kinds`` list holds ``kind``.
 
@@ -166,18 +170,6 @@ def phone_forms(term: str, regions: Sequence[str]) -> list[str]:
     return forms
 
 
-def assignable_staff(organisation_ids: Iterable[int]) -> QuerySet[Any]:
-    """Active staff users who are members of every one of these organisations."""
-    users = get_user_model().objects.filter(is_active=True, is_staff=True)
-    ids = sorted(set(organisation_ids))
-    if not ids:
-        return users.none()
-    for organisation_id in ids:
-        # One join per organisation: a user must hold each membership, not just one.
-        users = users.filter(memberships__organisation_id=organisation_id)
-    return users.order_by("username")
-
-
 def organisation_customers(organisation: Organisation) -> QuerySet[Customer]:
     return Customer.objects.filter(organisation=organisation).order_by("name")
 
@@ -186,43 +178,33 @@ def organisation_customers(organisation: Organisation) -> QuerySet[Customer]:
 # buttons that would certainly be refused.
 
 
-def request_next_actions(request: Request) -> frozenset[str]:
-    actions = {"note"}
-    if request.status in OPEN_STATUSES:
-        actions |= {
-            "assign",
-            "assign_to_me",
-            "deny",
-            "withdraw",
-            "mark_duplicate",
-            "override_regime",
-        }
-    if request.status in (Status.NEW, Status.IN_PROGRESS):
-        actions |= {"pause", "complete"}
-    if request.status == Status.AWAITING_SUBJECT:
-        actions.add("resume")
-    if (
-        request.status in WORKING_STATUSES
-        and request.extended_at is None
-        and request.extended_due_on is not None
-    ):
-        actions.add("extend")
-    return frozenset(actions)
-
-
-_ROUTE_STEPS: dict[str, tuple[str, ...]] = {
-    RouteStatus.PENDING: ("sent", "done", "not_applicable"),
-    RouteStatus.NEEDS_CUSTOMER: ("not_applicable",),
-    RouteStatus.SENT: ("acknowledged", "done"),
-    RouteStatus.ACKNOWLEDGED: ("done",),
+# The admin's names for the state machine's actions (routing.domain.transitions).
+_ADMIN_ACTIONS = {
+    "assign": "assign",
+    "assign_to_me": "assign",
+    "pause": "pause",
+    "resume": "resume",
+    "extend": "extend",
+    "complete": "complete",
+    "deny": "deny",
+    "withdraw": "withdraw",
+    "mark_duplicate": "duplicate",
+    "override_regime": "regime",
 }
+
+
+def request_next_actions(request: Request) -> frozenset[str]:
+    """The admin's actions the request's status allows; a note is always allowed, and an
+    extension only while the regime has one left."""
+    allowed = set(allowed_actions(request.status))
+    actions = {"note"} | {name for name, key in _ADMIN_ACTIONS.items() if key in allowed}
+    if request.extended_at is not None or request.extended_due_on is None:
+        actions.discard("extend")
+    return frozenset(actions)
 
 
 def route_next_steps(route: Route, request: Request) -> tuple[str, ...]:
     """Buttons for one route; a processor route may also have its customer set."""
-    if request.status not in WORKING_STATUSES:
-        return ()
-    steps = _ROUTE_STEPS.get(route.status, ())
-    if route.role == "processor" and route.status in ROUTE_OPEN_STATUSES:
-        steps = (*steps, "customer")
-    return steps
+    steps = allowed_route_actions(request.status, route.status)
+    # "customer" is for a processor route only.
+    return tuple(s for s in steps if s != "customer" or route.role == Role.PROCESSOR)

@@ -175,6 +175,21 @@ def test_bulk_assign_to_a_colleague_of_the_same_organisation(
     assert req.assignee == colleague
 
 
+def test_bulk_assign_offers_superusers_as_the_service_and_the_api_accept_them(
+    client_a, callkom, admin_user
+) -> None:
+    # A superuser works on every organisation's requests without a membership: "assign to
+    # me" and the API already assign one, so the form must offer one too.
+    req = make_request(callkom)
+
+    page = act(client_a, "assign", [req])
+    assert admin_user in list(page.context["form"].fields["assignee"].queryset)
+
+    act(client_a, "assign", [req], **{"assign-assignee": str(admin_user.pk)})
+    req.refresh_from_db()
+    assert req.assignee == admin_user
+
+
 def test_bulk_close_flagged_duplicates(client_a, callkom) -> None:
     original = make_request(callkom, email="ada@example.org")
     repeat = make_request(callkom, email="ada@example.org")

@@ -209,6 +209,17 @@ def test_assign_from_the_page_to_a_colleague(client_a, callkom, req) -> None:
     assert req.assignee == colleague
 
 
+def test_a_superuser_assigns_another_superuser_from_the_page(admin_client, req) -> None:
+    # Neither is a member of the request's organisation; both see it, so either may work it.
+    other: Any = StaffFactory(is_superuser=True)
+
+    response = act(admin_client, req, "assign", **{"assign-assignee": str(other.pk)})
+
+    assert messages_of(response) == [f"Assignee changed: {req.reference}."]
+    req.refresh_from_db()
+    assert req.assignee == other
+
+
 def test_withdraw_and_note_from_the_page(client_a, req) -> None:
     act(client_a, req, "note", **{"note-text": "Subject phoned."})
     act(client_a, req, "withdraw", **{"withdraw-note": "Subject withdrew by phone."})

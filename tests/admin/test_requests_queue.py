@@ -34,6 +34,7 @@ def references(response) -> list[str]:
 # --- query count and order ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_queue_query_count_is_the_same_for_10_and_100_rows(client_a, staff_a, callkom) -> None:
     def add(count: int, start: int) -> None:
         for i in range(start, start + count):

@@ -1,4 +1,4 @@
-"""Tenancy in the admin: a staff user of Callkom (A) never sees or touches Click and Call (B)."""
+"""Tenancy in the admin: a staff user of organisation A never sees or touches B's rows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from routing.admin.tenancy import tenant_choices
 from routing.models import (
     Customer,
     CustomerIdentifier,
@@ -19,20 +21,45 @@ from routing.models import (
     Scope,
 )
 from tests.admin.helpers import admin_url, filter_choices, listed
-from tests.factories import make_request
+from tests.factories import (
+    CustomerFactory,
+    CustomerIdentifierFactory,
+    OrganisationFactory,
+    StaffFactory,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(callkom, click_and_call, staff_b):
-    a = make_request(callkom, email="anne@example.org")
-    b = make_request(click_and_call, email="bob@example.org", country="US")
+def organisation_a() -> Organisation:
+    return OrganisationFactory.create(slug="alpha", name="Alpha Calls", reference_prefix="ALP")
+
+
+@pytest.fixture
+def organisation_b() -> Organisation:
+    return OrganisationFactory.create(
+        slug="beta", name="Beta Calls", reference_prefix="BET", ccpa=True
+    )
+
+
+@pytest.fixture
+def world(organisation_a, organisation_b, staff_b):
+    """Each organisation with a request, a customer and its identifier; and a third one."""
+    a = make_request(organisation_a, email="anne@example.org")
+    b = make_request(organisation_b, email="bob@example.org", country="US")
+    CustomerIdentifierFactory.create(customer=CustomerFactory.create(organisation=organisation_a))
+    sunset = CustomerFactory.create(organisation=organisation_b, name="Sunset Plumbing")
+    CustomerIdentifierFactory.create(
+        customer=sunset, type="website", value="sunset-plumbing.example"
+    )
     return SimpleNamespace(
         a=a,
         b=b,
-        callkom=callkom,
-        click_and_call=click_and_call,
+        alpha=organisation_a,
+        beta=organisation_b,
+        gamma=OrganisationFactory.create(name="Gamma Calls"),
         membership_b=Membership.objects.get(user=staff_b),
     )
 
@@ -63,7 +90,7 @@ ORGANISATION_OF: dict[str, Callable[[Any], int]] = {
 @pytest.mark.parametrize("model", OBJECTS)
 @pytest.mark.parametrize("view", ["change", "history", "delete"])
 def test_another_organisations_object_answers_404(client_a, world, model, view) -> None:
-    foreign = OBJECTS[model](world.click_and_call, world)
+    foreign = OBJECTS[model](world.beta, world)
 
     assert client_a.get(admin_url(model, view, foreign.pk)).status_code == 404
     assert client_a.post(admin_url(model, view, foreign.pk), {}).status_code == 404
@@ -77,14 +104,14 @@ def test_a_missing_object_answers_404_not_a_redirect(client_a, world, model) -> 
 @pytest.mark.parametrize("model", OBJECTS)
 @pytest.mark.parametrize("view", ["change", "history"])
 def test_own_objects_open(client_a, world, model, view) -> None:
-    own = OBJECTS[model](world.callkom, world)
+    own = OBJECTS[model](world.alpha, world)
 
     assert client_a.get(admin_url(model, view, own.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("model", OBJECTS)
 def test_superuser_opens_any_organisations_object(admin_client, world, model) -> None:
-    foreign = OBJECTS[model](world.click_and_call, world)
+    foreign = OBJECTS[model](world.beta, world)
 
     assert admin_client.get(admin_url(model, "change", foreign.pk)).status_code == 200
 
@@ -95,7 +122,7 @@ def test_lists_show_only_the_users_organisations(client_a, world, model) -> None
 
     rows = listed(response)
     assert rows
-    assert {ORGANISATION_OF[model](row) for row in rows} == {world.callkom.pk}
+    assert {ORGANISATION_OF[model](row) for row in rows} == {world.alpha.pk}
 
 
 @pytest.mark.parametrize("model", OBJECTS)
@@ -103,19 +130,19 @@ def test_superuser_lists_every_organisation(admin_client, world, model) -> None:
     response = admin_client.get(admin_url(model, "changelist"))
 
     organisations = {ORGANISATION_OF[model](row) for row in listed(response)}
-    assert {world.callkom.pk, world.click_and_call.pk} <= organisations
+    assert {world.alpha.pk, world.beta.pk} <= organisations
 
 
 @pytest.mark.parametrize(
     ("model", "term"),
     [
         ("request", "bob@example.org"),
-        ("request", "CNC-2026"),
-        ("event", "CNC-"),
+        ("request", "BET-2026"),
+        ("event", "BET-"),
         ("customer", "Sunset"),
         ("customeridentifier", "sunset-plumbing.example"),
-        ("scope", "click-and-call"),
-        ("organisation", "Click"),
+        ("scope", "beta:"),
+        ("organisation", "Beta"),
     ],
 )
 def test_search_finds_nothing_of_another_organisation(
@@ -141,20 +168,23 @@ def test_organisation_filter_lists_only_the_users_organisations(
     url = admin_url(model, "changelist")
     # With one organisation there is nothing to filter; with two, both and only both show.
     assert "organisation" not in [s.title for s in client_a.get(url).context["cl"].filter_specs]
-    comfortclick = Organisation.objects.get(slug="comfortclick")
-    Membership.objects.create(user=staff_a, organisation=comfortclick)
+    Membership.objects.create(user=staff_a, organisation=world.gamma)
 
-    assert filter_choices(client_a.get(url), "organisation") == ["Callkom", comfortclick.name]
-    assert len(filter_choices(admin_client.get(url), "organisation")) == 5
+    assert filter_choices(client_a.get(url), "organisation") == ["Alpha Calls", "Gamma Calls"]
+    assert filter_choices(admin_client.get(url), "organisation") == [
+        "Alpha Calls",
+        "Beta Calls",
+        "Gamma Calls",
+    ]
     # Asking for the other organisation's rows by id gives none.
-    assert listed(client_a.get(url, {lookup: world.click_and_call.pk})) == []
+    assert listed(client_a.get(url, {lookup: world.beta.pk})) == []
 
 
 @pytest.mark.parametrize(
     ("source", "field", "expected"),
     [
-        ("scope", "organisation", lambda w: {str(w.callkom.pk)}),
-        ("route", "customer", lambda w: {str(c.pk) for c in w.callkom.customers.all()}),
+        ("scope", "organisation", lambda w: {str(w.alpha.pk)}),
+        ("route", "customer", lambda w: {str(c.pk) for c in w.alpha.customers.all()}),
         ("request", "possible_duplicate_of", lambda w: {str(w.a.pk)}),
     ],
 )
@@ -172,12 +202,12 @@ def test_autocomplete_offers_only_the_users_organisations(
 def test_customer_form_offers_and_accepts_only_the_users_organisations(client_a, world) -> None:
     response = client_a.get(admin_url("customer", "add"))
     choices = response.context["adminform"].form.fields["organisation"].queryset
-    assert list(choices) == [world.callkom]
+    assert list(choices) == [world.alpha]
 
     response = client_a.post(
         admin_url("customer", "add"),
         {
-            "organisation": str(world.click_and_call.pk),
+            "organisation": str(world.beta.pk),
             "name": "Planted Customer",
             "email": "",
             "source": "staff",
@@ -232,22 +262,36 @@ def test_superuser_acts_on_any_organisations_request(admin_client, admin_user, w
     assert world.b.assignee == admin_user
 
 
+def test_colleagues_offered_are_those_assignable(rf, staff_a, admin_user, world) -> None:
+    # User choices follow the assignment rule: a superuser may work any organisation's
+    # requests, so is offered; staff of another organisation only, or of none, are not.
+    colleague = StaffFactory(organisations=[world.alpha])
+    unaffiliated = StaffFactory()
+    http = rf.get("/")
+    http.user = staff_a
+
+    choices = tenant_choices(get_user_model(), http)
+
+    assert choices is not None
+    offered = set(choices)
+    assert {staff_a, colleague, admin_user} <= offered
+    assert not offered & {world.membership_b.user, unaffiliated}
+
+
 # --- memberships: superusers only -----------------------------------------------------------
 
 
 def test_staff_cannot_see_or_change_memberships(client_a, world) -> None:
     assert client_a.get(admin_url("membership", "changelist")).status_code == 403
     assert client_a.get(admin_url("membership", "add")).status_code == 403
-    own = Membership.objects.get(organisation=world.callkom)
+    own = Membership.objects.get(organisation=world.alpha)
     assert client_a.get(admin_url("membership", "change", own.pk)).status_code == 404
     response = client_a.post(
         admin_url("membership", "add"),
-        {"user": str(own.user_id), "organisation": str(world.click_and_call.pk)},
+        {"user": str(own.user_id), "organisation": str(world.beta.pk)},
     )
     assert response.status_code == 403
-    assert not Membership.objects.filter(
-        user_id=own.user_id, organisation=world.click_and_call
-    ).exists()
+    assert not Membership.objects.filter(user_id=own.user_id, organisation=world.beta).exists()
 
 
 def test_superuser_grants_a_membership(admin_client, staff_a, world) -> None:
@@ -255,18 +299,18 @@ def test_superuser_grants_a_membership(admin_client, staff_a, world) -> None:
 
     response = admin_client.post(
         admin_url("membership", "add"),
-        {"user": str(staff_a.pk), "organisation": str(world.click_and_call.pk)},
+        {"user": str(staff_a.pk), "organisation": str(world.beta.pk)},
     )
 
     assert response.status_code == 302
-    assert Membership.objects.filter(user=staff_a, organisation=world.click_and_call).exists()
+    assert Membership.objects.filter(user=staff_a, organisation=world.beta).exists()
 
 
 def test_a_new_membership_opens_the_organisation(client_a, staff_a, world) -> None:
     url = admin_url("request", "change", world.b.pk)
     assert client_a.get(url).status_code == 404
 
-    Membership.objects.create(user=staff_a, organisation=world.click_and_call)
+    Membership.objects.create(user=staff_a, organisation=world.beta)
 
     assert client_a.get(url).status_code == 200
 
@@ -275,5 +319,5 @@ def test_identifier_form_offers_only_the_users_customers(client_a, world) -> Non
     response = client_a.get(admin_url("customeridentifier", "add"))
 
     customers = response.context["adminform"].form.fields["customer"].queryset
-    assert {c.organisation_id for c in customers} == {world.callkom.pk}
-    assert CustomerIdentifier.objects.filter(organisation=world.click_and_call).exists()
+    assert {c.organisation_id for c in customers} == {world.alpha.pk}
+    assert CustomerIdentifier.objects.filter(organisation=world.beta).exists()

@@ -285,8 +285,8 @@ def _percentile(values: list[float], pct: int) -> float:
 
 def _seed_requests(count: int) -> None:
     """``count`` requests of the registry's organisations, written in bulk."""
+    from routing.domain.tokens import token_hash
     from routing.models import OPEN_STATUSES, Organisation, Request
-    from routing.services.requests import token_hash
 
     organisations = list(Organisation.objects.all())
     statuses = [*OPEN_STATUSES, "completed", "denied"]

@@ -9,8 +9,11 @@ class RoutingConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        # Registered in every process, so services hand them work by name (domain.jobs).
+        import routing.tasks
+        import routing.webhook_tasks  # noqa: F401
+        from routing.domain.registry_snapshot import connect_signals
         from routing.receivers import record_tracking
-        from routing.selectors.registry_snapshot import connect_signals
 
         connect_signals()
         tracking.connect(record_tracking, dispatch_uid="routing.record_tracking")

@@ -1,10 +1,10 @@
 """A database out of reach answers a clean 503 with Retry-After, never a 500.
 
-The API's own views answer it through the API's exception handler
-(routing.api.errors); this covers every other view, and any /api/ path outside the REST
-framework, with the API's error shape there and a small page elsewhere. The connection
-that failed is dropped by Django at the end of the request (CONN_HEALTH_CHECKS checks a
-kept one before reuse), so the service resumes by itself when the database is back.
+The API's own views answer it through the API's exception handler; this covers every
+other view, and any /api/ path outside the REST framework, with the API's error shape
+there and a small page elsewhere. The connection that failed is dropped by Django at the
+end of the request (CONN_HEALTH_CHECKS checks a kept one before reuse), so the service
+resumes by itself when the database is back.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from routing.api.errors import (
-    Unavailable,
+from routing.domain.unavailable import (
     database_unavailable,
-    error_body,
     log_unavailable,
+    unavailable_body,
     unavailable_headers,
 )
 
@@ -37,7 +36,7 @@ class DatabaseUnavailableMiddleware:
             return None
         response: HttpResponse
         if request.path_info.startswith(API_PREFIX):
-            response = JsonResponse(error_body(Unavailable()), status=503)
+            response = JsonResponse(unavailable_body(), status=503)
         else:
             # The page reads nothing from the database: no user, no messages.
             response = render(request, "errors/503.html", status=503)

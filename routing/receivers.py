@@ -8,7 +8,9 @@ from anymail.signals import AnymailTrackingEvent
 from django.db import transaction
 from django.utils import timezone
 
-from routing.models import Event, MessageStatus, OutboundMessage, Request
+from routing.models import EventType, MessageStatus, OutboundMessage, Request
+from routing.services.actors import Actor
+from routing.services.consequences import event_record
 
 _STATUS = {
     "delivered": MessageStatus.DELIVERED,
@@ -35,22 +37,20 @@ def record_tracking(sender: Any, event: AnymailTrackingEvent, esp_name: str, **k
             fields["delivered_at"] = event.timestamp or timezone.now()
         OutboundMessage.objects.filter(pk=message.pk).update(**fields)
         if status == MessageStatus.BOUNCED and message.request_id is not None:
-            from routing.services.notices import staff_task
-
             who = "the customer" if message.route_id else "the subject"
             task = (
                 f"The email to {message.recipient} ({message.template}) was not delivered "
                 f"({event.event_type}): reach {who} another way."
             )
-            Event.objects.create(
-                request_id=message.request_id,
-                created_at=timezone.now(),
-                actor_type="system",
-                actor_label=f"{esp_name} webhook",
-                type="staff_task",
-                data={"code": "email_bounced", "template": message.template, "task": task},
-            )
             request = Request.objects.select_related("organisation", "assignee").get(
                 pk=message.request_id
             )
-            staff_task(request, task, dedup_key=f"bounce:{message.pk}")
+            event_record(
+                request,
+                Actor.system(f"{esp_name} webhook"),
+                EventType.STAFF_TASK,
+                extra={"key": f"bounce:{message.pk}"},
+                code="email_bounced",
+                template=message.template,
+                task=task,
+            )

@@ -18,11 +18,11 @@ from django.db import connection as db_connection
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from routing.api.errors import UNAVAILABLE_RETRY_AFTER
+from routing.domain.unavailable import UNAVAILABLE_RETRY_AFTER
 from routing.middleware import DatabaseUnavailableMiddleware
 from routing.models import Event, IdempotencyRecord, Organisation, Request, Route
 from routing.services.integrations import integration_create
-from tests.api.conftest import client_for, contract_body
+from tests.support.api import client_for, contract_body
 
 URL = "/api/v1/requests/"
 

@@ -13,40 +13,26 @@ shape, code ``unavailable``, and Retry-After; routing.middleware does the same f
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
-from django.utils.log import log_response
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from routing.services.requests import TransitionError
-
-logger = logging.getLogger("routing.database")
-
-# Seconds to wait before retrying when the database is out of reach: a restart or a
-# failover takes a few seconds.
-UNAVAILABLE_RETRY_AFTER = 10
-
-# Django wraps the driver's errors in its own; psycopg's are listed too for code that
-# reaches the raw connection. OperationalError also covers a statement timeout or a lock
-# not granted in time, which a retry resolves as well.
-_UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
+from routing.domain.transitions import TransitionError
+from routing.domain.unavailable import (
+    UNAVAILABLE_CODE,
+    UNAVAILABLE_MESSAGE,
+    database_unavailable,
+    log_unavailable,
+    unavailable_headers,
 )
 
 
@@ -64,38 +50,8 @@ class Unprocessable(exceptions.APIException):
 
 class Unavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
-        "The service cannot reach its database for the moment. Retry after the delay in "
-        "Retry-After; resend a create with the same Idempotency-Key, so it is done once."
-    )
-    default_code = "unavailable"
-
-
-def unavailable_headers(response: HttpResponse) -> None:
-    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-    # A proxy must not keep serving the outage once the database is back.
-    add_never_cache_headers(response)
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database is out of reach or the connection broke."""
-    return isinstance(exc, _UNAVAILABLE_ERRORS)
-
-
-def log_unavailable(request: HttpRequest, response: HttpResponse, exc: BaseException) -> None:
-    """Log the 503 once, as a warning without a traceback: the cause is outside the code
-    and the client was told to retry. (Django would log a 5xx again as an error.)"""
-    log_response(
-        "Database unavailable; %s %s answered 503: %s: %s",
-        request.method,
-        request.path,
-        type(exc).__name__,
-        str(exc).strip(),
-        response=response,
-        request=request,
-        logger=logger,
-        level="warning",
-    )
+    default_detail = UNAVAILABLE_MESSAGE
+    default_code = UNAVAILABLE_CODE
 
 
 def validation_error_from_django(

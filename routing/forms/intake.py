@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from routing.clock import REGIMES
-from routing.forms.fields import PlainSelect, SingleLineEmailField, SingleLineField
-from routing.forms.vocabulary import (
+from routing.domain.vocabulary import (
     country_choices,
     country_name,
     kind_hint,
@@ -27,6 +26,7 @@ from routing.forms.vocabulary import (
     split_country,
     translated,
 )
+from routing.forms.fields import PlainSelect, SingleLineEmailField, SingleLineField
 from routing.identifiers import InvalidIdentifier, normalise_domain, normalise_phone
 from routing.models import Organisation, Scope
 from routing.services.intake import IntakeSubmission

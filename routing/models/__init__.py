@@ -1,3 +1,4 @@
+from routing.models.events import Event, EventType
 from routing.models.integrations import (
     DeliveryStatus,
     IdempotencyRecord,
@@ -20,13 +21,15 @@ from routing.models.requests import (
     WORKING_STATUSES,
     ActorType,
     Channel,
-    Event,
     Membership,
     ReferenceCounter,
     Request,
+    Role,
     Route,
+    RouteAction,
     RouteStatus,
     Status,
+    TargetType,
     WaitingFor,
 )
 
@@ -41,6 +44,7 @@ __all__ = [
     "CustomerIdentifier",
     "DeliveryStatus",
     "Event",
+    "EventType",
     "Heartbeat",
     "IdempotencyRecord",
     "Integration",
@@ -50,10 +54,13 @@ __all__ = [
     "OutboundMessage",
     "ReferenceCounter",
     "Request",
+    "Role",
     "Route",
+    "RouteAction",
     "RouteStatus",
     "Scope",
     "Status",
+    "TargetType",
     "ThirdParty",
     "WaitingFor",
     "WebhookDelivery",

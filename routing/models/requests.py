@@ -6,8 +6,6 @@ clock's explanation is recomputed from the stored facts when someone reads it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -210,6 +208,26 @@ class RouteStatus(models.TextChoices):
 ROUTE_OPEN_STATUSES = (RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER)
 
 
+# The planner's words (routing.planning.specs ROLES and ACTIONS), as the route stores them.
+class RouteAction(models.TextChoices):
+    FULFIL = "fulfil", "fulfil"
+    FORWARD = "forward", "forward"
+    REDIRECT = "redirect", "redirect"
+
+
+class Role(models.TextChoices):
+    CONTROLLER = "controller", "controller"
+    PROCESSOR = "processor", "processor"
+    INDEPENDENT_CONTROLLER = "independent_controller", "independent controller"
+
+
+class TargetType(models.TextChoices):
+    ORGANISATION = "organisation", "organisation"
+    CUSTOMER = "customer", "customer"
+    THIRD_PARTY = "third_party", "third party"
+    UNRESOLVED = "unresolved", "unresolved"
+
+
 class Route(models.Model):
     """Who answers one scope of a request, and how far that has gone."""
 
@@ -258,40 +276,3 @@ class ActorType(models.TextChoices):
     INTEGRATION = "integration", "integration"
     SUBJECT = "subject", "subject"
     SYSTEM = "system", "system"
-
-
-class EventQuerySet(models.QuerySet["Event"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Events are append-only.")
-
-
-class Event(models.Model):
-    """One entry of a request's audit trail. Never changed; kept (without personal
-    data) after the retention purge."""
-
-    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="events")
-    created_at = models.DateTimeField(db_index=True)
-    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    actor_label = models.CharField(max_length=200, blank=True)
-    type = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["request", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.type}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("Events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Events are append-only.")

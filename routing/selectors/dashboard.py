@@ -68,39 +68,6 @@ class WeekCount:
 
 
 @dataclass(frozen=True)
-class Bar:
-    x: int
-    y: int
-    width: int
-    height: int
-    value: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    position: int
-    label: str
-
-
-@dataclass(frozen=True)
-class WeeklyChart:
-    """Geometry of a bar chart in SVG user units, so the template only places shapes."""
-
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
-    received: tuple[Bar, ...]
-    closed: tuple[Bar, ...]
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
-    description: str
-
-
-@dataclass(frozen=True)
 class OrganisationFigures:
     organisation: Organisation
     today: date
@@ -112,7 +79,6 @@ class OrganisationFigures:
     answered_on_time: int
     median_days_to_close: float | None
     weeks: tuple[WeekCount, ...]
-    chart: WeeklyChart
 
     @property
     def due_this_week_until(self) -> date:
@@ -260,72 +226,6 @@ def _weekly(
     )
 
 
-def _nice_maximum(value: int) -> int:
-    """The smallest of 2, 4, 6, 8, 10, 20, 40 ... at or above ``value``: halves are whole."""
-    scale = 1
-    while True:
-        for step in (2, 4, 6, 8, 10):
-            if step * scale >= value:
-                return step * scale
-        scale *= 10
-
-
-def weekly_chart(
-    weeks: tuple[WeekCount, ...], *, width: int = 640, height: int = 220
-) -> WeeklyChart:
-    """Bars of received and closed requests per week, side by side, on a shared scale."""
-    left, right, top, bottom = 40, width - 8, 12, height - 28
-    plot_height = bottom - top
-    maximum = _nice_maximum(max([1, *(w.received for w in weeks), *(w.closed for w in weeks)]))
-    slot = (right - left) / max(len(weeks), 1)
-    bar_width = max(int(slot * 0.36), 1)
-
-    def bar(index: int, offset: int, value: int, label: str) -> Bar:
-        bar_height = round(plot_height * value / maximum)
-        return Bar(
-            x=round(left + index * slot + slot * 0.12) + offset,
-            y=bottom - bar_height,
-            width=bar_width,
-            height=bar_height,
-            value=value,
-            label=label,
-        )
-
-    received = []
-    closed = []
-    x_ticks = []
-    for index, week in enumerate(weeks):
-        day = f"{week.starts_on.day} {week.starts_on:%b}"
-        received.append(bar(index, 0, week.received, f"week of {day}: {week.received} received"))
-        closed.append(
-            bar(index, bar_width + 2, week.closed, f"week of {day}: {week.closed} closed")
-        )
-        x_ticks.append(Tick(position=round(left + (index + 0.5) * slot), label=day))
-    y_ticks = tuple(
-        Tick(position=bottom - round(plot_height * value / maximum), label=str(value))
-        for value in (0, maximum // 2, maximum)
-    )
-    total_received = sum(w.received for w in weeks)
-    total_closed = sum(w.closed for w in weeks)
-    description = (
-        f"Requests received and closed per week over the last {len(weeks)} weeks: "
-        f"{total_received} received, {total_closed} closed."
-    )
-    return WeeklyChart(
-        width=width,
-        height=height,
-        plot_left=left,
-        plot_right=right,
-        plot_top=top,
-        plot_bottom=bottom,
-        received=tuple(received),
-        closed=tuple(closed),
-        x_ticks=tuple(x_ticks),
-        y_ticks=y_ticks,
-        description=description,
-    )
-
-
 def dashboard_for(user: Any, *, now: datetime | None = None) -> Dashboard:
     """The dashboard of every organisation ``user`` may see, by name."""
     now = now or timezone.now()
@@ -365,7 +265,6 @@ def dashboard_for(user: Any, *, now: datetime | None = None) -> Dashboard:
                 answered_on_time=sum(on_time for _, _, on_time in histogram),
                 median_days_to_close=_median(histogram),
                 weeks=weeks,
-                chart=weekly_chart(weeks),
             )
         )
     return Dashboard(generated_at=now, organisations=tuple(figures))

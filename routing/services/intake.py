@@ -7,7 +7,7 @@ default (``DSAR_UNVERIFIED_EXPIRY_DAYS``).
 Confirming verifies the request, which starts its routes, and sends the acknowledgement
 with the status link. The link works once: afterwards the request is no longer unverified.
 An unconfirmed request is expired and erased by the retention sweep
-(``routing.services.retention.expire_unverified_requests``) after as many days as its link
+(``routing.services.expiry.expire_unverified_requests``) after as many days as its link
 lasts.
 """
 
@@ -18,29 +18,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 
-from routing.models import ActorType, Channel, Event, Organisation, Request, Status
-from routing.selectors.status import CALL_TIME_LINE, GPC_EVENT
+from routing.domain.links import CONFIRM_SALT, confirmation_max_age
+from routing.domain.tokens import token_hash
+from routing.domain.transitions import TransitionError
+from routing.domain.wording import CALL_TIME_LINE
+from routing.models import Channel, Organisation, Request, Status
 from routing.services.actors import Actor
-from routing.services.notifications import (
-    notify_acknowledgement,
-    notify_confirm_address,
-    public_url,
-)
-from routing.services.requests import (
-    Received,
-    TransitionError,
-    request_receive,
-    request_verify,
-    token_hash,
-)
+from routing.services.requests import Received, request_receive, request_verify
 
-_CONFIRM_SALT = "routing.intake.confirm"
 _SENT_SALT = "routing.intake.sent"
 
 
@@ -65,20 +53,6 @@ class Confirmation:
     outcome: Literal["confirmed", "already", "invalid"]
     request: Request | None = None
     token: str = ""
-
-
-def confirmation_max_age() -> timedelta:
-    """A confirmation link lasts as long as an unconfirmed request is kept: the retention
-    sweep expires and erases it after the same number of days."""
-    return timedelta(days=settings.DSAR_UNVERIFIED_EXPIRY_DAYS)
-
-
-def confirmation_code(request: Request, token: str) -> str:
-    return signing.dumps({"r": request.pk, "t": token}, salt=_CONFIRM_SALT, compress=True)
-
-
-def status_path(token: str) -> str:
-    return reverse("status", args=[token])
 
 
 def sent_code(reference: str) -> str:
@@ -132,24 +106,8 @@ def intake_submit(
             channel=Channel.WEB,
             details=_details(submission),
             verified=False,
-        )
-        request = received.request
-        if gpc:
-            # A Global Privacy Control signal is itself a valid opt-out under the CCPA;
-            # the audit trail keeps the fact that the browser sent it.
-            Event.objects.create(
-                request=request,
-                created_at=timezone.now(),
-                actor_type=ActorType.SUBJECT,
-                actor_label="data subject",
-                type=GPC_EVENT,
-                data={"header": "Sec-GPC: 1"},
-            )
-        link = public_url(
-            reverse("intake-confirm", args=[confirmation_code(request, received.token)])
-        )
-        notify_confirm_address(
-            request=request, link=link, expires_at=request.received_at + confirmation_max_age()
+            confirm_address=True,
+            gpc=gpc,
         )
     return received
 
@@ -158,7 +116,7 @@ def read_confirmation_code(code: str) -> tuple[Request, str] | None:
     """The request and status token a confirmation link names, or None if it is not valid:
     bad signature, too old, unknown request or token, or expired request."""
     try:
-        payload = signing.loads(code, salt=_CONFIRM_SALT, max_age=confirmation_max_age())
+        payload = signing.loads(code, salt=CONFIRM_SALT, max_age=confirmation_max_age())
     except signing.BadSignature:  # SignatureExpired included
         return None
     if not isinstance(payload, dict):
@@ -185,8 +143,7 @@ def intake_confirm(*, code: str) -> Confirmation:
         return Confirmation("already", request, token)
     try:
         with transaction.atomic():
-            request_verify(request=request, by=Actor.subject(), method="email_link")
-            notify_acknowledgement(request=request, status_link=public_url(status_path(token)))
+            request_verify(request=request, by=Actor.subject(), method="email_link", token=token)
     except TransitionError:
         # Confirmed (or expired) by a concurrent click between the read and the lock.
         request.refresh_from_db()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
 from django.utils import timezone
 
+from routing.domain.jobs import COMPLETE_WORKER_CHECK, enqueue_on_commit
 from routing.models import Heartbeat, WorkerCheck
 
 
@@ -18,13 +18,11 @@ def heartbeat_record(*, source: str, worker: str) -> Heartbeat:
 
 def worker_check_request(*, user: User | AnonymousUser | None) -> WorkerCheck:
     """Store a check and hand it to the worker once the row is committed."""
-    from routing.tasks import complete_worker_check
-
     check = WorkerCheck.objects.create(
         requested_at=timezone.now(),
         requested_by=user if isinstance(user, User) else None,
     )
-    transaction.on_commit(lambda: complete_worker_check.delay(check.pk))
+    enqueue_on_commit(COMPLETE_WORKER_CHECK, check.pk)
     return check
 
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from routing.clock.calendars import work_calendar
 from routing.clock.reminders import Reminder, next_reminder
-from routing.models import WORKING_STATUSES, Membership, Request, RouteStatus
+from routing.domain.links import admin_url
+from routing.models import WORKING_STATUSES, EventType, Membership, Request
 from routing.selectors.deadlines import local_today
-from routing.services.forwarding import kinds_text
-from routing.services.notices import admin_url, staff_recipient
-from routing.services.outbox import message_schedule
+from routing.services.consequences import occasion_record
+from routing.services.messages import staff_recipient
 
 
 def reminder_after(request: Request, after: datetime) -> Reminder | None:
@@ -89,28 +89,9 @@ def _remind(pk: int, due_at: datetime, now: datetime) -> int:
             request.organisation_id
         ):
             return 0  # their daily digest lists it
-        recipient = staff_recipient(request)
-        if recipient is None:
+        if staff_recipient(request) is None:
             return 0
-        open_routes = ", ".join(
-            request.routes.filter(
-                status__in=[RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER]
-            ).values_list("scope__key", flat=True)
-        )
-        message_schedule(
-            template="staff_reminder",
-            recipient=recipient,
-            context={
-                "request": request,
-                "organisation": request.organisation,
-                "reminder": current,
-                "kinds_text": kinds_text(request),
-                "open_routes": open_routes,
-                "admin_url": admin_url(request),
-            },
-            dedup_key=f"reminder:{request.pk}:{current.on}:{request.effective_due_on}",
-            request=request,
-        )
+        occasion_record(EventType.REMINDER_DUE, request=request, extra={"reminder": current})
         return 1
 
 
@@ -141,15 +122,13 @@ def digests_send(*, now: datetime | None = None) -> int:
                 if days_left == 0
                 else f"{days_left} days left"
             )
-            rows.append({"request": request, "label": label, "url": admin_url(request)})
+            rows.append({"request": request, "label": label, "url": admin_url(request.pk)})
         if not rows:
             continue
         today = now.date()
-        if message_schedule(
-            template="staff_digest",
-            recipient=user.email,
-            context={"rows": rows, "today": today},
-            dedup_key=f"digest:{user_id}:{today.isoformat()}",
+        if occasion_record(
+            EventType.DIGEST_DUE,
+            extra={"user_id": user_id, "email": user.email, "rows": rows, "today": today},
         ):
             count += 1
     return count

@@ -22,12 +22,13 @@ from django.utils import timezone
 from routing.models import (
     CLOSED_STATUSES,
     Event,
+    EventType,
     MessageStatus,
     OutboundMessage,
     Request,
-    Status,
 )
 from routing.services.actors import Actor
+from routing.services.consequences import events_record_silent
 
 logger = logging.getLogger(__name__)
 
@@ -220,17 +221,12 @@ def _purge_batch(now: datetime, batch_size: int) -> int:
             purged_at=now,
             updated_at=now,
         )
-        by = Actor.system("retention")
-        Event.objects.bulk_create(
-            Event(
-                request_id=pk,
-                created_at=now,
-                actor_type=by.type,
-                actor_label=by.label,
-                type="purged",
-                data={"retention_days": settings.DSAR_RETENTION_DAYS},
-            )
-            for pk in ids
+        events_record_silent(
+            ids,
+            Actor.system("retention"),
+            EventType.PURGED,
+            at=now,
+            retention_days=settings.DSAR_RETENTION_DAYS,
         )
     return len(ids)
 
@@ -254,34 +250,3 @@ def purge_closed_requests(*, now: datetime | None = None, batch_size: int = 500)
     if total:
         logger.info("retention: purged %d closed request(s)", total)
     return total
-
-
-def unverified_expiry_cutoff(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - timedelta(days=settings.DSAR_UNVERIFIED_EXPIRY_DAYS)
-
-
-def requests_due_for_expiry(*, now: datetime | None = None) -> QuerySet[Request]:
-    return Request.objects.filter(
-        status=Status.UNVERIFIED, received_at__lt=unverified_expiry_cutoff(now)
-    )
-
-
-def expire_unverified_requests(*, now: datetime | None = None) -> int:
-    """Expire requests their subject never confirmed; returns the number expired.
-
-    Each goes through ``request_expire_unverified``, which locks the row and re-checks the
-    status, so a subject confirming at the same moment wins or loses cleanly.
-    """
-    from routing.services.requests import TransitionError, request_expire_unverified
-
-    expired = 0
-    by = Actor.system("expiry")
-    for request in requests_due_for_expiry(now=now).order_by("received_at", "pk"):
-        try:
-            request_expire_unverified(request=request, by=by)
-        except TransitionError:
-            continue  # confirmed or closed since it was selected
-        expired += 1
-    if expired:
-        logger.info("retention: expired %d unverified request(s)", expired)
-    return expired

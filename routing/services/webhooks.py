@@ -1,15 +1,15 @@
-"""Webhook events: stored with the change that caused them, delivered after commit."""
+"""Webhook deliveries: built for the consequences table (routing.services.consequences),
+stored with the change that caused them, offered to the worker after commit."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from routing.domain.jobs import DELIVER_WEBHOOK, enqueue_on_commit
+from routing.domain.registry_snapshot import RegistrySnapshot, registry_snapshot
 from routing.models import Request, WebhookDelivery
-from routing.selectors.registry_snapshot import RegistrySnapshot, registry_snapshot
 
 EVENT_TYPES = (
     "request.created",
@@ -19,15 +19,6 @@ EVENT_TYPES = (
     "route.forwarded",
     "route.acknowledged",
 )
-
-
-def _enqueue(delivery_ids: list[int]) -> None:
-    from routing.webhook_tasks import deliver_webhook
-
-    for delivery_id in delivery_ids:
-        # A broker that is down loses nothing: the relay delivers what it did not take.
-        with suppress(Exception):
-            deliver_webhook.delay(delivery_id)
 
 
 def webhook_deliveries(
@@ -75,10 +66,7 @@ def webhooks_store(deliveries: list[WebhookDelivery]) -> int:
         .order_by("id")
         .values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    # A broker that is down loses nothing: the relay delivers what it did not take.
+    for delivery_id in ids:
+        enqueue_on_commit(DELIVER_WEBHOOK, delivery_id)
     return len(deliveries)
-
-
-def webhooks_emit(*, request: Request, event_type: str, data: dict[str, Any]) -> int:
-    """Store one delivery per integration that sees the organisation and has a URL."""
-    return webhooks_store(webhook_deliveries(request=request, event_type=event_type, data=data))

@@ -6,14 +6,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from routing.selectors.dashboard import dashboard_for
+from routing.presenters.dashboard import dashboard_page
 
 
 def _dashboard(request: HttpRequest) -> TemplateResponse:
     context = {
         **admin.site.each_context(request),
         "title": "Dashboard",
-        "dashboard": dashboard_for(request.user),
+        "page": dashboard_page(request.user),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
 

@@ -12,17 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from routing.domain.links import confirmation_max_age, status_path
 from routing.forms.intake import IntakeForm
 from routing.models import Organisation, Status
-from routing.selectors.status import status_page
+from routing.presenters.status import status_page
 from routing.services.intake import (
-    confirmation_max_age,
     intake_confirm,
     intake_submit,
     read_confirmation_code,
     read_sent_code,
     sent_code,
-    status_path,
 )
 from routing.views.errors import ratelimited
 

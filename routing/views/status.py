@@ -17,7 +17,8 @@ from django_ratelimit.exceptions import Ratelimited
 
 from routing.forms.intake import AnswerForm, WithdrawForm
 from routing.models import Request
-from routing.selectors.status import request_for_token, status_page
+from routing.presenters.status import status_page
+from routing.selectors.status import request_for_token
 from routing.services.actors import Actor
 from routing.services.requests import TransitionError, request_resume, request_withdraw
 from routing.views.errors import ratelimited

@@ -6,8 +6,8 @@ from routing.models import ActorType, Customer, Event, Organisation, Request, Ro
 from routing.services.actors import Actor
 from routing.services.registry import customer_create
 from routing.services.requests import request_deny
-from tests.api.conftest import assert_error
 from tests.factories import StaffFactory, make_request
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +322,17 @@ def test_actions_on_a_closed_request_by_staff_are_conflicts_too(api, request_) -
     request_deny(request=request_, by=Actor.system(), ground="excessive")
 
     assert_error(api.post(_url(request_, "resume"), {}, format="json"), 409, "not_allowed")
+
+
+def test_a_request_lists_the_actions_its_status_allows(api, registry) -> None:
+    unverified = make_request(verified=False)
+    body = api.get(f"/api/v1/requests/{unverified.pk}/").json()
+    assert body["actions"] == ["verify", "assign", "deny", "withdraw", "duplicate"]
+
+    _ok(api.post(_url(unverified, "verify"), {}, format="json"))
+    body = api.get(f"/api/v1/requests/{unverified.pk}/").json()
+    assert "verify" not in body["actions"]
+    assert {"pause", "extend", "complete"} <= set(body["actions"])
+
+    _ok(api.post(_url(unverified, "withdraw"), {}, format="json"), "withdrawn")
+    assert api.get(f"/api/v1/requests/{unverified.pk}/").json()["actions"] == []

@@ -6,15 +6,16 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from routing.models import Integration
+from routing.domain.tokens import token_hash
+from routing.models import Integration, Organisation
 from routing.services.integrations import (
     TOKEN_PREFIX,
     integration_create,
     integration_revoke,
     integration_rotate_token,
-    token_digest,
 )
-from tests.api.conftest import assert_error, client_for
+from tests.factories import OrganisationFactory
+from tests.support.api import assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,13 @@ URL = "/api/v1/organisations/"
 
 
 @pytest.fixture
-def created(registry):
-    from routing.models import Organisation
+def api_organisation() -> Organisation:
+    return OrganisationFactory.create()
 
-    return integration_create(name="Desk", organisations=[Organisation.objects.get(slug="callkom")])
+
+@pytest.fixture
+def created(api_organisation):
+    return integration_create(name="Desk", organisations=[api_organisation])
 
 
 def test_the_token_is_stored_hashed_with_a_visible_prefix(created) -> None:
@@ -33,7 +37,7 @@ def test_the_token_is_stored_hashed_with_a_visible_prefix(created) -> None:
 
     assert created.token.startswith(TOKEN_PREFIX)
     assert len(created.token) > 40
-    assert integration.token_hash == token_digest(created.token)
+    assert integration.token_hash == token_hash(created.token)
     assert created.token.startswith(integration.token_prefix)
     assert created.token not in {f.value_from_object(integration) for f in Integration._meta.fields}
 

@@ -6,15 +6,20 @@ import pytest
 from django.utils import timezone
 
 from routing.api.selectors import EVENTS_SAFETY_LAG, EventCursor
-from routing.models import ActorType, Event
+from routing.models import ActorType, Event, Organisation
 from routing.services.actors import Actor
 from routing.services.requests import request_note
-from tests.api.conftest import assert_error
-from tests.factories import make_request
+from tests.factories import OrganisationFactory, make_request
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/events/"
+
+
+@pytest.fixture
+def api_organisation() -> Organisation:
+    return OrganisationFactory.create(slug="acme")
 
 
 def _read_all(api, after: str | None = None, limit: int = 2) -> tuple[list[int], str | None]:
@@ -30,9 +35,11 @@ def _read_all(api, after: str | None = None, limit: int = 2) -> tuple[list[int],
             return ids, after
 
 
-def test_pages_follow_each_other_without_gaps_or_repeats(api, registry, time_machine) -> None:
+def test_pages_follow_each_other_without_gaps_or_repeats(
+    api, api_organisation, time_machine
+) -> None:
     time_machine.move_to("2026-03-02T10:00:00Z", tick=False)
-    request = make_request()
+    request = make_request(api_organisation)
     for n in range(6):
         request_note(request=request, by=Actor.system(), text=f"note {n}")
     time_machine.move_to(timezone.now() + EVENTS_SAFETY_LAG, tick=False)
@@ -56,13 +63,13 @@ def test_pages_follow_each_other_without_gaps_or_repeats(api, registry, time_mac
 
 
 def test_an_event_committed_late_with_an_earlier_time_is_not_skipped(
-    api, registry, time_machine
+    api, api_organisation, time_machine
 ) -> None:
     """Ids are taken at insert and created_at just before: a slow transaction can insert a
     lower created_at after a quicker one. Ordering by (created_at, id) and waiting out the
     lag keeps the feed complete."""
     time_machine.move_to("2026-03-02T10:00:00Z", tick=False)
-    request = make_request()
+    request = make_request(api_organisation)
     start = timezone.now()
     quick = Event.objects.create(
         request=request, created_at=start + timedelta(milliseconds=2), actor_type=ActorType.SYSTEM,
@@ -80,32 +87,32 @@ def test_an_event_committed_late_with_an_earlier_time_is_not_skipped(
     assert ids[-2:] == [slow.pk, quick.pk]
 
 
-def test_events_are_shaped_for_integrations(api, registry, time_machine) -> None:
+def test_events_are_shaped_for_integrations(api, api_organisation, time_machine) -> None:
     time_machine.move_to("2026-03-02T10:00:00Z", tick=False)
-    request = make_request()
+    request = make_request(api_organisation)
     time_machine.move_to(timezone.now() + EVENTS_SAFETY_LAG, tick=False)
 
     event = api.get(URL).json()["results"][0]
 
     assert event["type"] == "received"
     assert event["request"] == {
-        "id": request.pk, "reference": request.reference, "organisation": "callkom",
+        "id": request.pk, "reference": request.reference, "organisation": "acme",
     }  # fmt: skip
     assert event["actor"] == {"type": "system", "label": "test"}
     assert EventCursor.decode(event["cursor"]).id == event["id"]
 
 
-def test_no_events_keeps_the_cursor(api, registry) -> None:
+def test_no_events_keeps_the_cursor(api) -> None:
     body = api.get(URL, {"after": "1700000000000000-5"}).json()
 
     assert body == {"results": [], "cursor": "1700000000000000-5", "has_more": False}
 
 
 @pytest.mark.parametrize("cursor", ["abc", "12", "-1-2", "1-", "9" * 30 + "-1"])
-def test_a_cursor_the_api_did_not_give_is_refused(api, registry, cursor) -> None:
+def test_a_cursor_the_api_did_not_give_is_refused(api, cursor) -> None:
     assert_error(api.get(URL, {"after": cursor}), 400, "invalid", {"after": "invalid_cursor"})
 
 
-def test_limit_is_bounded(api, registry) -> None:
+def test_limit_is_bounded(api) -> None:
     assert_error(api.get(URL, {"limit": 0}), 400, "invalid", {"limit": "min_value"})
     assert_error(api.get(URL, {"limit": 501}), 400, "invalid", {"limit": "max_value"})

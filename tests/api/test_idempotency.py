@@ -11,7 +11,7 @@ from django.utils import timezone
 from routing.models import IdempotencyRecord, Request
 from routing.services import requests as lifecycle
 from routing.services.idempotency import KEEP_FOR, idempotency_purge
-from tests.api.conftest import assert_error, client_for, contract_body
+from tests.support.api import assert_error, client_for, contract_body
 
 pytestmark = pytest.mark.django_db
 

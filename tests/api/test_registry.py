@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from routing.models import Customer, CustomerIdentifier
-from tests.api.conftest import assert_error
 from tests.factories import make_request
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 

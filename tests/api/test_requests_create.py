@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from routing.models import ActorType, Channel, Event, Request, Status
-from tests.api.conftest import CONTRACT_BODY, assert_error, contract_body
+from tests.support.api import CONTRACT_BODY, assert_error, contract_body
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from routing.models import Request
+from routing.models import Organisation, Request
 from routing.services.actors import Actor
 from routing.services.requests import request_assign, request_deny
-from tests.api.conftest import assert_error
-from tests.factories import StaffFactory, make_request
+from tests.factories import OrganisationFactory, StaffFactory, make_request
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +28,33 @@ def _at(text: str) -> datetime:
 
 
 @pytest.fixture
-def requests(registry, time_machine):
-    """Five requests of Callkom and one of ComfortClick, on known dates."""
+def api_organisation() -> Organisation:
+    """The integration's organisation: GDPR, in Paris."""
+    return OrganisationFactory.create(slug="acme")
+
+
+@pytest.fixture
+def requests(api_organisation, time_machine):
+    """Five requests of the integration's organisation and one of another, on known dates."""
     time_machine.move_to("2026-03-20T09:00:00Z", tick=False)
-    early = make_request(kinds=("access",), received_at=_at("2026-01-05T10:00:00+00:00"))
+    own = api_organisation
+    early = make_request(own, kinds=("access",), received_at=_at("2026-01-05T10:00:00+00:00"))
     objection = make_request(
-        kinds=("objection",), received_at=_at("2026-03-02T10:00:00+00:00"), email="bo@example.org"
+        own,
+        kinds=("objection",),
+        received_at=_at("2026-03-02T10:00:00+00:00"),
+        email="bo@example.org",
     )
     marketing = make_request(
-        kinds=("marketing_objection",), received_at=_at("2026-03-10T10:00:00+00:00")
+        own, kinds=("marketing_objection",), received_at=_at("2026-03-10T10:00:00+00:00")
     )
-    uk = make_request(kinds=("erasure",), received_at=_at("2026-03-12T10:00:00+00:00"))
+    uk = make_request(own, kinds=("erasure",), received_at=_at("2026-03-12T10:00:00+00:00"))
     Request.objects.filter(pk=uk.pk).update(regime="uk-gdpr")
-    denied = make_request(kinds=("access",), received_at=_at("2026-03-15T10:00:00+00:00"))
+    denied = make_request(own, kinds=("access",), received_at=_at("2026-03-15T10:00:00+00:00"))
     request_deny(request=denied, by=Actor.system(), ground="excessive")
-    foreign = make_request("comfortclick", received_at=_at("2026-03-01T10:00:00+00:00"))
+    foreign = make_request(
+        OrganisationFactory.create(slug="globex"), received_at=_at("2026-03-01T10:00:00+00:00")
+    )
     return {
         "early": early, "objection": objection, "marketing": marketing, "uk": uk,
         "denied": denied, "foreign": foreign,
@@ -68,8 +80,8 @@ def test_the_list_holds_the_integrations_organisations_only_newest_first(api, re
         ({"kind": "objection"}, ["objection"]),
         ({"kind": "marketing_objection"}, ["marketing"]),
         ({"regime": "uk-gdpr"}, ["uk"]),
-        ({"organisation": "callkom", "kind": "erasure"}, ["uk"]),
-        ({"organisation": "comfortclick"}, []),
+        ({"organisation": "acme", "kind": "erasure"}, ["uk"]),
+        ({"organisation": "globex"}, []),
         ({"due_before": "2026-02-28"}, ["early"]),
         ({"due_after": "2026-04-12", "status": "new"}, ["uk"]),
         ({"overdue": "true"}, ["early"]),
@@ -117,7 +129,7 @@ def test_cursor_pages_cover_every_row_once_even_with_inserts(api, requests) -> N
     while True:
         seen += _references(response)
         # A request created meanwhile is newer than the cursor, so it is not shown.
-        make_request()
+        make_request(requests["early"].organisation)
         following = response.json()["next"]
         if not following:
             break
@@ -131,11 +143,16 @@ def test_a_bad_cursor_is_a_404_in_the_error_shape(api, requests) -> None:
 
 
 @pytest.fixture
-def many_requests(registry):
+def many_requests(api_organisation):
     for n in range(120):
-        make_request(email=f"s{n}@example.org", received_at=timezone.now() - timedelta(days=n % 40))
+        make_request(
+            api_organisation,
+            email=f"s{n}@example.org",
+            received_at=timezone.now() - timedelta(days=n % 40),
+        )
 
 
+@pytest.mark.slow
 def test_the_number_of_queries_does_not_grow_with_the_page_size(api, many_requests) -> None:
     api.get(URL)  # the first call of the minute also records last_used_at
     counts = {}

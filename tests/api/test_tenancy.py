@@ -9,32 +9,46 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from routing.models import Customer, CustomerIdentifier, Event, Request, Scope
-from tests.api.conftest import assert_error
-from tests.factories import make_request
+from routing.models import Customer, CustomerIdentifier, Event, Organisation, Request, Scope
+from tests.factories import (
+    CustomerFactory,
+    CustomerIdentifierFactory,
+    OrganisationFactory,
+    make_request,
+)
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 
 MISSING = 999_999
+# The integration's organisation, and another one.
+OWN, FOREIGN = "acme", "globex"
 
 
 @pytest.fixture
-def foreign(registry) -> dict:
-    request = make_request("comfortclick", kinds=("access",))
-    customer = Customer.objects.filter(organisation__slug="comfile-360").first()
+def api_organisation() -> Organisation:
+    return OrganisationFactory.create(slug=OWN)
+
+
+@pytest.fixture
+def foreign(db) -> dict:
+    organisation = OrganisationFactory.create(slug=FOREIGN)
+    request = make_request(organisation, kinds=("access",))
+    identifier = CustomerIdentifierFactory.create(customer__organisation=organisation)
     return {
+        "organisation": organisation,
         "request": request,
         "route": request.routes.first(),
-        "customer": customer,
-        "identifier": CustomerIdentifier.objects.filter(customer=customer).first(),
-        "scope": Scope.objects.filter(organisation__slug="comfortclick").first(),
+        "customer": identifier.customer,
+        "identifier": identifier,
+        "scope": Scope.objects.filter(organisation=organisation).first(),
     }
 
 
 @pytest.fixture
-def own(registry) -> dict:
-    request = make_request(kinds=("access",))
-    customer = Customer.objects.filter(organisation__slug="callkom").first()
+def own(api_organisation) -> dict:
+    request = make_request(api_organisation, kinds=("access",))
+    customer = CustomerFactory.create(organisation=api_organisation)
     return {"request": request, "route": request.routes.first(), "customer": customer}
 
 
@@ -90,14 +104,14 @@ def _foreign_ids(foreign: dict) -> dict:
     return {
         "request": foreign["request"].pk, "route": foreign["route"].pk,
         "customer": foreign["customer"].pk, "identifier": foreign["identifier"].pk,
-        "organisation": "comfortclick", "scope": foreign["scope"].key,
+        "organisation": FOREIGN, "scope": foreign["scope"].key,
     }  # fmt: skip
 
 
 def _missing_ids() -> dict:
     return {
         "request": MISSING, "route": MISSING, "customer": MISSING, "identifier": MISSING,
-        "organisation": "no-such-org", "scope": "callkom:no-such-scope",
+        "organisation": "no-such-org", "scope": f"{OWN}:no-such-scope",
     }  # fmt: skip
 
 
@@ -123,15 +137,15 @@ def test_every_endpoint_answers_404_for_another_organisations_ids(api, foreign, 
 
 def test_lists_hold_only_the_integrations_organisations(api, foreign, own) -> None:
     requests = api.get("/api/v1/requests/").json()["results"]
-    assert {r["organisation"] for r in requests} == {"callkom"}
+    assert {r["organisation"] for r in requests} == {OWN}
     organisations = api.get("/api/v1/organisations/").json()
-    assert [o["slug"] for o in organisations] == ["callkom"]
+    assert [o["slug"] for o in organisations] == [OWN]
     scopes = api.get("/api/v1/scopes/").json()
     assert scopes
-    assert {s["organisation"] for s in scopes} == {"callkom"}
+    assert {s["organisation"] for s in scopes} == {OWN}
     customers = api.get("/api/v1/customers/").json()["results"]
     assert customers
-    assert {c["organisation"] for c in customers} == {"callkom"}
+    assert {c["organisation"] for c in customers} == {OWN}
 
 
 def test_the_events_feed_holds_only_the_integrations_organisations(
@@ -142,34 +156,36 @@ def test_the_events_feed_holds_only_the_integrations_organisations(
     events = api.get("/api/v1/events/").json()["results"]
 
     assert events
-    assert {e["request"]["organisation"] for e in events} == {"callkom"}
+    assert {e["request"]["organisation"] for e in events} == {OWN}
 
 
-def test_an_integration_of_two_organisations_sees_both(make_integration, foreign, own) -> None:
-    _, api = make_integration("callkom", "comfortclick")
+def test_an_integration_of_two_organisations_sees_both(
+    integration_for, api_organisation, foreign, own
+) -> None:
+    _, api = integration_for(api_organisation, foreign["organisation"])
 
     assert api.get(f"/api/v1/requests/{foreign['request'].pk}/").status_code == 200
-    assert api.get("/api/v1/organisations/comfortclick/").status_code == 200
+    assert api.get(f"/api/v1/organisations/{FOREIGN}/").status_code == 200
 
 
 def test_tools_treat_another_organisation_as_unknown(api, foreign) -> None:
     deadlines = api.get(
-        "/api/v1/deadlines/", {"organisation": "comfortclick", "received": "2026-03-02T10:00:00Z"}
+        "/api/v1/deadlines/", {"organisation": FOREIGN, "received": "2026-03-02T10:00:00Z"}
     )
     assert_error(deadlines, 400, "invalid", {"organisation": "invalid"})
-    assert "valid: callkom)" in deadlines.json()["message"]
+    assert f"valid: {OWN})" in deadlines.json()["message"]
 
     preview = api.post(
         "/api/v1/routing/preview",
-        {"organisation": "comfortclick", "kinds": ["access"]},
+        {"organisation": FOREIGN, "kinds": ["access"]},
         format="json",
     )
     assert_error(preview, 400, "invalid", {"organisation": "invalid"})
-    assert "valid: callkom)" in preview.json()["message"]
+    assert f"valid: {OWN})" in preview.json()["message"]
 
 
 def test_creating_a_customer_for_another_organisation_is_refused(api, foreign) -> None:
     response = api.post(
-        "/api/v1/customers/", {"organisation": "comfortclick", "name": "Mine now"}, format="json"
+        "/api/v1/customers/", {"organisation": FOREIGN, "name": "Mine now"}, format="json"
     )
     assert_error(response, 400, "invalid", {"organisation": "does_not_exist"})

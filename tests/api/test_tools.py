@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.api.conftest import assert_error
+from tests.support.api import assert_error
 
 pytestmark = pytest.mark.django_db
 

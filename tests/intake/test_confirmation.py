@@ -7,9 +7,9 @@ from django.core import mail, signing
 from django.test import Client
 
 from routing.models import OutboundMessage, Request, Status
-from routing.services.retention import expire_unverified_requests
-from tests.intake.conftest import link_in, local_path
+from routing.services.expiry import expire_unverified_requests
 from tests.intake.test_form import CALLKOM, CLICK_AND_CALL, callkom_post
+from tests.support.pages import link_in, local_path
 
 pytestmark = pytest.mark.django_db
 

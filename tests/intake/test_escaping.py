@@ -12,8 +12,8 @@ from django.urls import reverse
 from routing.models import Request
 from routing.services.actors import Actor
 from routing.services.requests import request_pause
-from tests.intake.conftest import link_in, local_path
 from tests.intake.test_form import CALLKOM, callkom_post
+from tests.support.pages import link_in, local_path
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from routing.models import OutboundMessage, Request, Status
-from tests.intake.conftest import fr
+from tests.support.pages import fr
 
 pytestmark = pytest.mark.django_db
 

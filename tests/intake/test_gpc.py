@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from routing.models import Request
-from routing.selectors.status import status_page
+from routing.presenters.status import status_page
 from tests.intake.test_confirmation import submit
 from tests.intake.test_form import CALLKOM, CLICK_AND_CALL
 

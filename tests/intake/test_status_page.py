@@ -14,7 +14,7 @@ from routing.services.requests import (
     request_note,
     request_pause,
 )
-from tests.intake.conftest import fr, link_in, local_path
+from tests.support.pages import fr, link_in, local_path
 
 pytestmark = pytest.mark.django_db
 

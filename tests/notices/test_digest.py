@@ -6,24 +6,26 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from routing.models import Membership, Organisation, OutboundMessage
+from routing.models import Membership, OutboundMessage
 from routing.services.actors import Actor
 from routing.services.reminders import digests_send, reminders_sweep
 from routing.services.requests import request_assign
-from tests.factories import StaffFactory, make_request
+from tests.factories import OrganisationFactory, StaffFactory, make_request
 
 pytestmark = pytest.mark.django_db
 
 
 def test_staff_who_chose_the_digest_get_one_email_a_day_instead_of_reminders(
-    registry, time_machine
+    time_machine,
 ) -> None:
-    callkom = Organisation.objects.get(slug="callkom")
-    staff: Any = StaffFactory(username="noor", email="noor@desk.example", organisations=[callkom])
+    organisation = OrganisationFactory.create()
+    staff: Any = StaffFactory(
+        username="noor", email="noor@desk.example", organisations=[organisation]
+    )
     Membership.objects.filter(user_id=staff.pk).update(daily_digest=True)
     time_machine.move_to("2026-03-02T10:00:00+01:00", tick=False)
-    soon = make_request("callkom", email="a@example.org")
-    later = make_request("callkom", email="b@example.org", kinds=("erasure",))
+    soon = make_request(organisation, email="a@example.org")
+    later = make_request(organisation, email="b@example.org", kinds=("erasure",))
     for request in (soon, later):
         request_assign(request=request, assignee=staff, by=Actor.staff(staff))
     # One is due within the week, the other is not.

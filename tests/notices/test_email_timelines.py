@@ -12,9 +12,9 @@ from django.core import mail
 from routing.models import Organisation, OutboundMessage, Route
 from routing.services.actors import Actor
 from routing.services.forwarding import follow_ups_sweep
-from routing.services.outbox import message_send
 from routing.services.reminders import reminders_sweep
 from routing.services.requests import request_complete, request_extend, route_mark_done
+from routing.services.sending import message_send
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db

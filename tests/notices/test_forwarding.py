@@ -5,26 +5,51 @@ import json
 
 import pytest
 
-from routing.models import Customer, Event, MessageStatus, OutboundMessage, Route, RouteStatus
+from routing.domain.links import acknowledge_url
+from routing.models import (
+    Customer,
+    Event,
+    MessageStatus,
+    OutboundMessage,
+    Route,
+    RouteStatus,
+    Scope,
+)
 from routing.services.actors import Actor
-from routing.services.forwarding import acknowledge_url
-from routing.services.outbox import message_send
 from routing.services.requests import route_set_customer
-from tests.factories import make_request
+from routing.services.sending import message_send
+from tests.factories import (
+    CustomerFactory,
+    CustomerIdentifierFactory,
+    OrganisationFactory,
+    ScopeFactory,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _forwarded_route() -> Route:
+@pytest.fixture
+def ai_calls() -> Scope:
+    """A processor's scope forwarded to the customer whose number called, and that customer."""
+    scope = ScopeFactory.create(processor=True, organisation=OrganisationFactory.create(scope=None))
+    customer = CustomerFactory.create(
+        organisation=scope.organisation, name="Maison Exemple", email="privacy@maison.example"
+    )
+    CustomerIdentifierFactory.create(customer=customer, value="+33 1 99 00 12 34")
+    return scope
+
+
+def _forwarded_route(scope: Scope) -> Route:
     request = make_request(
-        "callkom", kinds=("objection",), scopes=["callkom:ai-calls"],
+        scope.organisation, kinds=("objection",), scopes=[scope.key],
         identifiers={"phone": "+33 1 99 00 12 34"},
     )  # fmt: skip
     return Route.objects.get(request=request)
 
 
-def test_a_verified_request_is_forwarded_at_once_and_the_route_marked_sent(registry) -> None:
-    route = _forwarded_route()
+def test_a_verified_request_is_forwarded_at_once_and_the_route_marked_sent(ai_calls) -> None:
+    route = _forwarded_route(ai_calls)
 
     assert route.status == RouteStatus.SENT
     assert route.next_follow_up_at is not None
@@ -34,9 +59,9 @@ def test_a_verified_request_is_forwarded_at_once_and_the_route_marked_sent(regis
     assert "&lt;" not in message.body_text
 
 
-def test_the_customer_acknowledges_with_one_click_after_a_confirmation(client, registry) -> None:
-    route = _forwarded_route()
-    path = "/" + acknowledge_url(route).split("/", 3)[3]
+def test_the_customer_acknowledges_with_one_click_after_a_confirmation(client, ai_calls) -> None:
+    route = _forwarded_route(ai_calls)
+    path = "/" + acknowledge_url(route.pk).split("/", 3)[3]
 
     page = client.get(path)
     assert page.status_code == 200
@@ -53,9 +78,9 @@ def test_the_customer_acknowledges_with_one_click_after_a_confirmation(client, r
     assert b"Already confirmed" in again.content
 
 
-def test_a_tampered_acknowledgement_link_is_not_valid(client, registry) -> None:
-    route = _forwarded_route()
-    path = "/" + acknowledge_url(route).split("/", 3)[3]
+def test_a_tampered_acknowledgement_link_is_not_valid(client, ai_calls) -> None:
+    route = _forwarded_route(ai_calls)
+    path = "/" + acknowledge_url(route.pk).split("/", 3)[3]
 
     response = client.get(path.replace("/ack/", "/ack/x"))
 
@@ -63,8 +88,8 @@ def test_a_tampered_acknowledgement_link_is_not_valid(client, registry) -> None:
     assert b"not valid" in response.content
 
 
-def test_setting_a_customer_forwards_and_tells_the_subject(registry) -> None:
-    request = make_request("callkom", kinds=("objection",), scopes=["callkom:ai-calls"])
+def test_setting_a_customer_forwards_and_tells_the_subject(ai_calls) -> None:
+    request = make_request(ai_calls.organisation, kinds=("objection",), scopes=[ai_calls.key])
     route = Route.objects.get(request=request)
     assert route.status == RouteStatus.NEEDS_CUSTOMER
     customer = Customer.objects.get(name="Maison Exemple")
@@ -79,10 +104,10 @@ def test_setting_a_customer_forwards_and_tells_the_subject(registry) -> None:
     assert "Maison Exemple" in summary.body_text
 
 
-def test_a_bounce_reported_by_the_provider_raises_a_staff_task(client, registry, settings) -> None:
+def test_a_bounce_reported_by_the_provider_raises_a_staff_task(client, ai_calls, settings) -> None:
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-    route = _forwarded_route()
+    route = _forwarded_route(ai_calls)
     message = OutboundMessage.objects.get(template="forward_to_customer")
     message_send(message_id=message.pk)
     message.refresh_from_db()

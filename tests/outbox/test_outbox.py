@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,14 +13,14 @@ from django.utils import timezone
 
 from dsar.celery import app as celery_app
 from routing.models import Event, MessageStatus, OutboundMessage
-from routing.services.outbox import (
+from routing.services.outbox import message_build, message_store
+from routing.services.sending import (
     STALE_SENDING,
     backoff_seconds,
-    message_schedule,
     message_send,
     outbox_relay,
 )
-from tests.factories import make_request
+from tests.factories import OrganisationFactory, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,11 @@ def email_templates(settings, tmp_path: Path) -> Path:
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     ]
     return tmp_path
+
+
+def message_schedule(**fields: Any) -> OutboundMessage | None:
+    """Render and store one message, as the consequences table does for each email."""
+    return message_store(message_build(**fields))
 
 
 def _schedule(key: str = "hello:1", **context: str) -> OutboundMessage | None:
@@ -114,12 +120,12 @@ def test_a_failing_backend_is_retried_with_backoff_then_sent(email_templates, se
 
 
 def test_a_permanent_failure_marks_failed_and_raises_a_staff_task(
-    email_templates, settings, registry
+    email_templates, settings
 ) -> None:
     settings.EMAIL_BACKEND = "tests.outbox.test_outbox.FlakyBackend"
     settings.DSAR_EMAIL_MAX_ATTEMPTS = 2
     FAILURES["left"] = 99
-    request = make_request()
+    request = make_request(OrganisationFactory.create())
     message = message_schedule(
         template="hello", recipient="ada@example.org", context={"name": "Ada"},
         dedup_key="fail", request=request,

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from routing.domain import registry_snapshot as snapshots
+from routing.domain.registry_snapshot import registry_snapshot, version_key
 from routing.models import Integration, Organisation, Scope
-from routing.selectors import registry_snapshot as snapshots
 from routing.selectors.registry import DatabaseRegistry
-from routing.selectors.registry_snapshot import registry_snapshot, version_key
 from routing.services.integrations import integration_create, integration_revoke
 
 # Committed transactions: the snapshot is shared only once what it read is committed.

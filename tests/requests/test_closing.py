@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from routing.domain.denials import DENIAL_GROUNDS, denial_text
 from routing.models import Organisation, RouteStatus, Status
 from routing.services.requests import (
-    DENIAL_GROUNDS,
     TransitionError,
-    denial_text,
     request_complete,
     request_deny,
     route_mark_done,

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from routing.models import Request, Status
+from routing.services.expiry import expire_unverified_requests
 from routing.services.requests import request_note, request_verify
-from routing.services.retention import PURGED, expire_unverified_requests
+from routing.services.retention import PURGED
 from tests.factories import make_request
 from tests.requests.helpers import SYSTEM, event_types
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from routing.domain.tokens import token_hash
 from routing.models import Event, Organisation, ReferenceCounter, Request, Status
-from routing.services.requests import request_mark_duplicate, request_receive, token_hash
+from routing.services.requests import request_mark_duplicate, request_receive
 from tests.factories import make_request
 from tests.requests.helpers import SYSTEM, event_types
 
@@ -207,6 +208,7 @@ def test_staff_close_a_flagged_request_as_duplicate(first, by, time_machine) -> 
     assert first.is_open, "the original is untouched"
 
 
+@pytest.mark.slow
 def test_a_duplicate_is_found_behind_many_requests_of_other_kinds(registry, time_machine) -> None:
     # Candidates are read in batches: the match sits after more than one batch of others.
     time_machine.move_to(RECEIVED, tick=False)
@@ -225,11 +227,11 @@ def test_the_duplicate_lookup_by_email_uses_an_index(registry) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from routing.services.requests import _find_duplicate
+    from routing.services.requests.receive import find_duplicate
 
     callkom = Organisation.objects.get(slug="callkom")
     with CaptureQueriesContext(connection) as queries:
-        _find_duplicate(
+        find_duplicate(
             organisation_id=callkom.pk,
             email="Ada@Example.org",
             phone="",

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from routing.models import OPEN_STATUSES, WORKING_STATUSES, Request, Route, RouteStatus, Status
+from routing.domain.transitions import ROUTE_ACTIONS_WHEN
+from routing.domain.transitions import TRANSITIONS as STATE_MACHINE
+from routing.models import Request, Route, RouteStatus, Status
 from routing.services.actors import Actor
 from routing.services.requests import (
     TransitionError,
@@ -49,13 +51,17 @@ def _close_routes(request: Request) -> None:
 
 @dataclass(frozen=True)
 class Transition:
+    # The action's key in the state machine's table, which says where it is allowed.
     name: str
-    allowed: tuple[str, ...]
     call: Callable[[Request, Actor, Any], Request]
     event: str
     # Status after the move; None = unchanged.
     becomes: Callable[[str], str] | None = None
     prepare: Callable[[Request], None] | None = None
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return STATE_MACHINE[self.name].allowed
 
 
 def _mark_duplicate(request: Request, by: Actor, staff: Any) -> Request:
@@ -66,41 +72,35 @@ def _mark_duplicate(request: Request, by: Actor, staff: Any) -> Request:
 TRANSITIONS = (
     Transition(
         "verify",
-        (Status.UNVERIFIED,),
         lambda r, by, staff: request_verify(request=r, by=by),
         "verified",
         lambda s: Status.NEW,
     ),
     Transition(
         "assign",
-        OPEN_STATUSES,
         lambda r, by, staff: request_assign(request=r, assignee=staff, by=by),
         "assigned",
         lambda s: Status.IN_PROGRESS if s == Status.NEW else s,
     ),
     Transition(
         "pause",
-        (Status.NEW, Status.IN_PROGRESS),
         lambda r, by, staff: request_pause(request=r, by=by, reason="proof of identity"),
         "paused",
         lambda s: Status.AWAITING_SUBJECT,
     ),
     Transition(
         "resume",
-        (Status.AWAITING_SUBJECT,),
         lambda r, by, staff: request_resume(request=r, by=by),
         "resumed",
         lambda s: Status.IN_PROGRESS,
     ),
     Transition(
         "extend",
-        WORKING_STATUSES,
         lambda r, by, staff: request_extend(request=r, by=by, reason="many systems to search"),
         "extended",
     ),
     Transition(
-        "override regime",
-        OPEN_STATUSES,
+        "regime",
         lambda r, by, staff: request_override_regime(
             request=r, by=by, regime="uk-gdpr", reason="subject lives in London"
         ),
@@ -108,7 +108,6 @@ TRANSITIONS = (
     ),
     Transition(
         "complete",
-        (Status.NEW, Status.IN_PROGRESS),
         lambda r, by, staff: request_complete(request=r, by=by, note="answered"),
         "completed",
         lambda s: Status.COMPLETED,
@@ -116,35 +115,30 @@ TRANSITIONS = (
     ),
     Transition(
         "deny",
-        OPEN_STATUSES,
         lambda r, by, staff: request_deny(request=r, by=by, ground="excessive"),
         "denied",
         lambda s: Status.DENIED,
     ),
     Transition(
         "withdraw",
-        OPEN_STATUSES,
         lambda r, by, staff: request_withdraw(request=r, by=by),
         "withdrawn",
         lambda s: Status.WITHDRAWN,
     ),
     Transition(
-        "mark duplicate",
-        OPEN_STATUSES,
+        "duplicate",
         _mark_duplicate,
         "marked_duplicate",
         lambda s: Status.DUPLICATE,
     ),
     Transition(
         "expire",
-        (Status.UNVERIFIED,),
         lambda r, by, staff: request_expire_unverified(request=r, by=by),
         "expired",
         lambda s: Status.EXPIRED,
     ),
     Transition(
         "replan",
-        OPEN_STATUSES,
         lambda r, by, staff: request_replan(request=r, by=by),
         "routes_planned",
     ),
@@ -337,7 +331,7 @@ def test_route_transition_from_each_status(staff, by, name, status) -> None:
     assert event_types(request)[before["events"]] == f"route_{becomes}"
 
 
-@pytest.mark.parametrize("status", [s for s in Status if s not in WORKING_STATUSES])
+@pytest.mark.parametrize("status", [s for s in Status if s not in ROUTE_ACTIONS_WHEN])
 def test_route_steps_are_refused_unless_the_request_is_being_worked_on(staff, by, status) -> None:
     request = request_in(status, staff)
     route = request.routes.all()[0]
@@ -412,3 +406,16 @@ def test_a_customer_of_another_organisation_is_refused(staff, by) -> None:
         route_set_customer(route=route, customer=foreign, by=by)
 
     assert snapshot(route.request) == before
+
+
+def test_every_action_of_the_state_machine_is_tried_here() -> None:
+    assert {t.name for t in TRANSITIONS} == set(STATE_MACHINE)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: t.name)
+def test_each_move_leads_where_the_table_says(transition) -> None:
+    target = STATE_MACHINE[transition.name].to
+    for status in transition.allowed:
+        expected = transition.becomes(status) if transition.becomes else status
+        if target is not None:
+            assert expected == target

@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from routing.domain.denials import DENIAL_GROUNDS
 from routing.models import WaitingFor
-from routing.services.requests import DENIAL_GROUNDS
 
 
 class EmptySerializer(serializers.Serializer[Any]):
@@ -24,7 +24,8 @@ class AssignSerializer(serializers.Serializer[Any]):
     assignee = serializers.CharField(
         max_length=150,
         allow_null=True,
-        help_text="Username of a staff member of the request's organisation; null unassigns.",
+        help_text="Username of a staff member of the request's organisation, or of a "
+        "superuser; null unassigns.",
     )
 
 

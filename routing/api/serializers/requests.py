@@ -13,10 +13,11 @@ from rest_framework import serializers
 
 from routing.api.serializers.fields import BlankAsNullCharField
 from routing.clock import KINDS, REGIMES
+from routing.domain.registry_snapshot import registry_snapshot
+from routing.domain.transitions import allowed_actions
 from routing.identifiers import InvalidIdentifier, normalise_identifier, normalise_phone
 from routing.models import Channel, Organisation, Request, RouteStatus, Status
 from routing.selectors.deadlines import local_today, request_deadlines
-from routing.selectors.registry_snapshot import registry_snapshot
 
 KIND_CHOICES = list(KINDS)
 REGIME_CHOICES = sorted(REGIMES)
@@ -271,7 +272,14 @@ class RequestDetailSerializer(RequestListSerializer):
     explanation = serializers.SerializerMethodField(
         help_text="How the dates were worked out, one sentence per step."
     )
+    actions = serializers.SerializerMethodField(
+        help_text="The actions its status allows now (POST /api/v1/requests/{id}/<action>/)."
+    )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, obj: Request) -> list[str]:
         return request_deadlines(obj).explanation()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, obj: Request) -> list[str]:
+        return allowed_actions(obj.status, api=True)

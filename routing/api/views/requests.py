@@ -22,12 +22,7 @@ from rest_framework.serializers import Serializer
 from routing.api.errors import Unprocessable, service_errors
 from routing.api.filters import RequestFilter
 from routing.api.pagination import RequestCursorPagination
-from routing.api.selectors import (
-    as_visible,
-    assignable_user,
-    visible_request_details,
-    visible_requests,
-)
+from routing.api.selectors import as_visible, visible_request_details, visible_requests
 from routing.api.serializers.actions import (
     AssignSerializer,
     DenySerializer,
@@ -49,6 +44,7 @@ from routing.api.serializers.requests import (
 )
 from routing.api.views.base import ApiViewMixin, actor_of, client_of
 from routing.models import Customer, Event, Request, Route
+from routing.selectors.staff import assignable_user
 from routing.services import requests as lifecycle
 from routing.services.idempotency import (
     IdempotencyKeyInvalid,

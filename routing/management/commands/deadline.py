@@ -8,8 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from routing.clock import REGIMES, ClockInput, compute_deadlines
-from routing.clock.regimes import KINDS
+from routing.clock import KINDS, REGIMES, ClockInput, compute_deadlines
 from routing.models import Organisation
 from routing.selectors.deadlines import clock_input_for
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from routing.services.retention import expire_unverified_requests, requests_due_for_expiry
+from routing.services.expiry import expire_unverified_requests, requests_due_for_expiry
 
 
 class Command(BaseCommand):

@@ -1,9 +1,11 @@
 """Words shown to data subjects for things stored as data: scopes, kinds, countries.
 
-The registry (scope questions and names) and the regime table are English data. Listing
-the shipped strings here with ``gettext_noop`` lets makemessages collect them, so the
-intake form, the status page and the emails show them in the subject's language; a
-string staff add later shows in English until someone translates it.
+The registry (scope questions and names) is English data in TOML files. Listing the
+shipped strings here with ``gettext_noop`` lets makemessages collect them, so the intake
+form, the status page and the emails show them in the subject's language; a string staff
+add later shows in English until someone translates it. The regimes' labels and the
+grounds of refusal are marked where they are defined (routing.clock.regimes,
+routing.domain.denials).
 """
 
 from __future__ import annotations
@@ -79,28 +81,6 @@ REGISTRY_STRINGS = (
     gettext_noop("Information Commissioner of the Republic of Slovenia"),
 )
 
-# The regimes' own names for kinds (routing/clock/regimes.py) of the shipped organisations'
-# default regimes, so "Right to know" reads "Droit de savoir" in French.
-REGIME_LABELS = (
-    gettext_noop("Right of access (Art. 15)"),
-    gettext_noop("Right to rectification (Art. 16)"),
-    gettext_noop("Right to erasure (Art. 17)"),
-    gettext_noop("Right to restriction of processing (Art. 18)"),
-    gettext_noop("Right to data portability (Art. 20)"),
-    gettext_noop("Right to object (Art. 21(1))"),
-    gettext_noop("Objection to direct marketing (Art. 21(2)-(3))"),
-    gettext_noop("Objection to direct marketing (Art. 21(2)-(3); PECR regs 21-22)"),
-    gettext_noop("Withdrawal of consent (Art. 7(3))"),
-    gettext_noop("Post-mortem directives (France only: Law 78-17 Art. 85)"),
-    gettext_noop("Right to know"),
-    gettext_noop("Right to delete"),
-    gettext_noop("Right to correct"),
-    gettext_noop("Right to know (portable copy)"),
-    gettext_noop("Opt out of sale or sharing"),
-    gettext_noop("Limit the use of sensitive personal information"),
-    gettext_noop("Opt out of marketing contact"),
-)
-
 # What each kind asks for, in plain words, under the regime's label.
 KIND_HINTS = {
     "access": gettext_noop(
@@ -136,41 +116,6 @@ KIND_NAMES = {
     "limit_sensitive": gettext_noop("Limit sensitive information"),
     "post_mortem": gettext_noop("Post-mortem directives"),
 }
-
-# The subject's words for each ground of refusal (routing.services.requests.DENIAL_GROUNDS);
-# a test keeps them equal to the service's texts.
-DENIAL_TEXTS = (
-    gettext_noop(
-        "{organisation} will not act on your request because it is manifestly unfounded "
-        "(GDPR Art. 12(5)). You may lodge a complaint with {authority} ({authority_url}) and "
-        "seek a judicial remedy."
-    ),
-    gettext_noop(
-        "{organisation} will not act on your request because it is excessive, in particular "
-        "because it repeats earlier requests (GDPR Art. 12(5)). You may lodge a complaint with "
-        "{authority} ({authority_url}) and seek a judicial remedy."
-    ),
-    gettext_noop(
-        "{organisation} could not verify that you are the person the data is about, so it "
-        "cannot act on your request (GDPR Art. 12(2) and 12(6)). You may lodge a complaint "
-        "with {authority} ({authority_url}) and seek a judicial remedy."
-    ),
-    gettext_noop(
-        "{organisation} must keep this data by law (for example billing records, kept for 10 "
-        "years), so it cannot be erased; it is kept only for that purpose (GDPR Art. 17(3)(b)). "
-        "You may lodge a complaint with {authority} ({authority_url}) and seek a judicial "
-        "remedy."
-    ),
-    gettext_noop(
-        "{organisation} cannot give you this data because it would disclose other people's "
-        "personal data (GDPR Art. 15(4)). You may lodge a complaint with {authority} "
-        "({authority_url}) and seek a judicial remedy."
-    ),
-    gettext_noop(
-        "{organisation} holds no personal data about you in the scope of your request. You "
-        "may lodge a complaint with {authority} ({authority_url}) and seek a judicial remedy."
-    ),
-)
 
 OTHER_COUNTRY = "ZZ"  # ISO 3166 user-assigned: "another country"
 

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from routing.domain.registry_specs import organisation_spec, third_party_spec
 from routing.models import Integration, Organisation, Scope, ThirdParty
 from routing.planning import OrganisationSpec, ThirdPartySpec
 
@@ -78,8 +79,6 @@ _local = threading.local()
 
 
 def _load(version: str | None) -> RegistrySnapshot:
-    from routing.selectors.registry import organisation_spec, third_party_spec
-
     organisations: dict[str, OrganisationSpec] = {}
     rows: dict[str, Organisation] = {}
     scope_rows: dict[str, Scope] = {}

@@ -1,0 +1,1 @@
+"""What several layers share: the request's vocabulary, its events and their rules."""

@@ -1,0 +1,191 @@
+"""How a request is told to its subject: the status of it, its kinds in the regime's words,
+and one sentence per route. Shared by the status page and the emails, in the active
+language (callers set the subject's)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from routing.domain.denials import DENIAL_GROUNDS, denial_text
+from routing.domain.vocabulary import day_format, kind_label, translated
+from routing.models import Organisation, Request, Route, RouteStatus, Status
+
+# How routing.services.intake adds the call's time to the details staff read.
+CALL_TIME_LINE = "When the call came (as the subject wrote it): "
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    """One part of the request: a sentence, and whom to contact when the subject must."""
+
+    text: str
+    contact: str = ""
+    email: str = ""
+    url: str = ""
+
+
+def when(value: date) -> str:
+    return date_format(value, day_format())
+
+
+def local_date(organisation: Organisation, moment: datetime) -> date:
+    return moment.astimezone(zoneinfo.ZoneInfo(organisation.timezone)).date()
+
+
+def split_details(details: str) -> tuple[str, str]:
+    """(the subject's message, the call time they gave) from a request's stored details."""
+    message, found, call_time = details.rpartition(CALL_TIME_LINE)
+    if not found or "\n" in call_time:
+        return details, ""
+    return message.strip(), call_time.strip()
+
+
+def status_text(status: str) -> str:
+    texts: dict[str, str] = {
+        Status.UNVERIFIED: _("Waiting for you to confirm your email address"),
+        Status.NEW: _("Received, waiting to be handled"),
+        Status.IN_PROGRESS: _("Being handled"),
+        Status.AWAITING_SUBJECT: _("Waiting for your answer"),
+        Status.COMPLETED: _("Completed"),
+        Status.DENIED: _("Refused"),
+        Status.WITHDRAWN: _("Withdrawn"),
+        Status.DUPLICATE: _("Handled with an earlier request of yours"),
+        Status.EXPIRED: _("Expired: the email address was never confirmed"),
+    }
+    return texts.get(status, status)
+
+
+def kind_labels(request: Request) -> list[str]:
+    return [kind_label(request.regime, kind) for kind in request.kinds]
+
+
+def _who(route: Route) -> str:
+    """How the subject knows the customer, from what finds it: "who called you"."""
+    kinds = route.scope.identifier_types or []
+    first = kinds[0] if kinds else ""
+    if first == "phone":
+        return _("who called you")
+    if first == "whatsapp":
+        return _("who wrote to you on WhatsApp")
+    if first == "website":
+        return _("whose website you used")
+    return _("the company concerned")
+
+
+def _which_customer(route: Route) -> str:
+    kinds = route.scope.identifier_types or []
+    first = kinds[0] if kinds else ""
+    if first == "phone":
+        return _("which of its customers called you")
+    if first == "whatsapp":
+        return _("which of its customers wrote to you on WhatsApp")
+    if first == "website":
+        return _("which of its customers runs the website you used")
+    return _("which of its customers is concerned")
+
+
+def route_line(request: Request, route: Route) -> RouteLine:
+    organisation = request.organisation
+    words = {
+        "organisation": organisation.name,
+        "data": translated(route.scope.name),
+        "target": route.target_name,
+    }
+    if route.status == RouteStatus.NOT_APPLICABLE:
+        return RouteLine(_("The part about your %(data)s does not apply.") % words)
+    unresolved = route.target_type == "unresolved" or route.status == RouteStatus.NEEDS_CUSTOMER
+
+    if route.action == "fulfil":
+        if route.status == RouteStatus.DONE and route.done_at:
+            words["date"] = when(local_date(organisation, route.done_at))
+            return RouteLine(_("%(organisation)s answered for your %(data)s on %(date)s.") % words)
+        due = route.due_on or request.effective_due_on
+        words["date"] = when(due)
+        return RouteLine(
+            _("%(organisation)s answers for your %(data)s itself, by %(date)s.") % words
+        )
+
+    if route.action == "forward":
+        if unresolved:
+            words["which"] = _which_customer(route)
+            return RouteLine(
+                _(
+                    "%(organisation)s is finding out %(which)s, and will forward your request "
+                    "about your %(data)s to it."
+                )
+                % words
+            )
+        words["who"] = _who(route)
+        if route.sent_at is not None:
+            words["date"] = when(local_date(organisation, route.sent_at))
+            return RouteLine(
+                _(
+                    "Your request about your %(data)s was forwarded to %(target)s, %(who)s, "
+                    "on %(date)s; %(target)s answers this part."
+                )
+                % words
+            )
+        words["date"] = when(route.due_on or request.effective_due_on)
+        return RouteLine(
+            _(
+                "%(organisation)s will forward your request about your %(data)s to "
+                "%(target)s, %(who)s, by %(date)s."
+            )
+            % words
+        )
+
+    # redirect
+    if unresolved:
+        words["which"] = _which_customer(route)
+        return RouteLine(
+            _(
+                "%(organisation)s is finding out %(which)s, and will tell you whom to contact "
+                "about your %(data)s."
+            )
+            % words
+        )
+    if route.target_type == "third_party":
+        text = (
+            _(
+                "For your %(data)s, contact %(target)s, who controls this data; "
+                "%(organisation)s does not hold it."
+            )
+            % words
+        )
+    else:
+        words["who"] = _who(route)
+        text = (
+            _(
+                "For your %(data)s, contact %(target)s, %(who)s; %(organisation)s only "
+                "processes this data on its behalf."
+            )
+            % words
+        )
+    return RouteLine(
+        text, contact=route.target_name, email=route.target_email, url=route.target_url
+    )
+
+
+def route_lines(request: Request, routes: Sequence[Route] | None = None) -> list[RouteLine]:
+    """One sentence per route; ``routes`` (in position order, scopes loaded) saves reading
+    them again when the caller has them."""
+    if routes is None:
+        routes = list(request.routes.select_related("scope").order_by("position"))
+    return [route_line(request, route) for route in routes]
+
+
+def denial_sentence(request: Request) -> str:
+    if request.denial_ground not in DENIAL_GROUNDS:
+        return ""
+    return denial_text(request)
+
+
+def kinds_text(request: Request) -> str:
+    """The kinds in the regime's own words, as the subject's pages name them."""
+    return ", ".join(kind_labels(request))

@@ -1,0 +1,1 @@
+"""What the interfaces show: pages and charts assembled from selectors."""

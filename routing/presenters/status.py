@@ -1,0 +1,207 @@
+"""The subject's status page: their request, where each part went, and what happened, in
+their words. Staff notes, assignees and internal checks are never part of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from routing.clock import REGIMES
+from routing.domain.vocabulary import translated
+from routing.domain.wording import (
+    RouteLine,
+    denial_sentence,
+    kind_labels,
+    local_date,
+    route_line,
+    split_details,
+    status_text,
+    when,
+)
+from routing.models import (
+    OPEN_STATUSES,
+    ActorType,
+    Event,
+    EventType,
+    Organisation,
+    Request,
+    Route,
+    Status,
+)
+from routing.selectors.status import request_for_token
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    on: date  # in the organisation's zone, where the deadlines are counted
+    text: str
+    # Words someone wrote (the subject's answer, the organisation's reason), shown quoted.
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    request: Request
+    organisation: Organisation
+    status_text: str
+    kinds: list[str]
+    routes: list[RouteLine]
+    timeline: list[TimelineEntry]
+    question: str = ""  # what the organisation asked, while it waits for the subject
+    denial: str = ""
+    gpc_honoured: bool = False
+    pause_moves_due_date: bool = False
+    dates: list[tuple[str, date]] = field(default_factory=list)
+    # What the subject wrote, as they wrote it (emptied by the retention purge).
+    message: str = ""
+    call_time: str = ""
+
+    @property
+    def can_answer(self) -> bool:
+        return self.request.status == Status.AWAITING_SUBJECT
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.request.status in OPEN_STATUSES and self.request.status != Status.UNVERIFIED
+
+
+def _route_for(routes: dict[str, Route], event: Event) -> Route | None:
+    scope = event.data.get("scope") if isinstance(event.data, dict) else None
+    return routes.get(scope) if isinstance(scope, str) else None
+
+
+def _entry(request: Request, event: Event, routes: dict[str, Route]) -> TimelineEntry | None:
+    organisation = request.organisation
+    by_subject = event.actor_type == ActorType.SUBJECT
+    data = event.data if isinstance(event.data, dict) else {}
+    words = {"organisation": organisation.name}
+    text, quote = "", ""
+    kind = event.type
+    if kind == "received":
+        if by_subject:
+            text = _("You sent your request to %(organisation)s.") % words
+        else:
+            text = _("%(organisation)s received your request.") % words
+    elif kind == EventType.GPC_SIGNAL:
+        text = _("Your browser sent a Global Privacy Control signal with your request.")
+    elif kind == "verified":
+        if by_subject:
+            text = _("You confirmed your email address.")
+        else:
+            text = _("%(organisation)s confirmed your identity.") % words
+    elif kind == "paused":
+        text = _("%(organisation)s asked you for more information.") % words
+        quote = str(data.get("reason", ""))
+    elif kind == "resumed":
+        if by_subject:
+            text = _("You answered.")
+            quote = str(data.get("note", ""))
+        else:
+            text = _("%(organisation)s resumed work on your request.") % words
+    elif kind == "extended":
+        due = data.get("effective_due_on")
+        words["date"] = when(date.fromisoformat(due)) if isinstance(due, str) else ""
+        text = _("%(organisation)s extended the deadline to %(date)s.") % words
+        quote = str(data.get("reason", ""))
+    elif kind == "regime_overridden":
+        text = _("%(organisation)s recalculated the deadline of your request.") % words
+    elif kind.startswith("route_"):
+        route = _route_for(routes, event)
+        if route is None:
+            return None
+        words |= {"data": translated(route.scope.name), "target": route.target_name}
+        if kind == "route_sent" and route.action == "forward":
+            text = _("Your request about your %(data)s was forwarded to %(target)s.") % words
+        elif kind == "route_sent":
+            text = _("%(organisation)s told you whom to contact about your %(data)s.") % words
+        elif kind == "route_acknowledged":
+            text = _("%(target)s acknowledged your request about your %(data)s.") % words
+        elif kind == "route_done" and route.action == "fulfil":
+            text = _("%(organisation)s answered for your %(data)s.") % words
+        elif kind == "route_done":
+            text = _("The part about your %(data)s is done.") % words
+        elif kind == "route_not_applicable":
+            text = _("The part about your %(data)s does not apply.") % words
+        elif kind == "route_customer_set" and route.target_name:
+            text = _("%(organisation)s found the company concerned: %(target)s.") % words
+        else:
+            return None
+    elif kind == "completed":
+        text = _("%(organisation)s completed your request.") % words
+    elif kind == "denied":
+        text = _("%(organisation)s refused your request.") % words
+        quote = denial_sentence(request)
+    elif kind == "withdrawn":
+        text = _("You withdrew your request.") if by_subject else _("Your request was withdrawn.")
+    elif kind == "marked_duplicate":
+        text = (
+            _("%(organisation)s found that this request repeats an earlier one of yours.") % words
+        )
+    elif kind == "expired":
+        text = _("Your request expired because your email address was not confirmed in time.")
+    else:
+        # Staff notes, assignment, duplicate checks, email failures: not the subject's.
+        return None
+    return TimelineEntry(
+        at=event.created_at,
+        on=local_date(organisation, event.created_at),
+        text=text,
+        quote=quote,
+    )
+
+
+def _timeline(request: Request, routes: list[Route]) -> list[TimelineEntry]:
+    by_scope = {route.scope.key: route for route in routes}
+    entries = (
+        _entry(request, event, by_scope) for event in request.events.order_by("created_at", "id")
+    )
+    return [entry for entry in entries if entry is not None]
+
+
+def status_page(request: Request) -> StatusPage:
+    routes = list(request.routes.select_related("scope").order_by("position"))
+    regime = REGIMES.get(request.regime)
+    dates: list[tuple[str, date]] = [(pgettext("date", "Received"), request.received_on)]
+    if request.status not in (Status.WITHDRAWN, Status.EXPIRED, Status.DUPLICATE):
+        dates.append((_("Answer due by"), request.effective_due_on))
+        if (
+            request.opt_out_due_on
+            and "opt_out_sale" in request.kinds
+            and request.opt_out_due_on != request.effective_due_on
+        ):
+            dates.append((_("Opt-out due by"), request.opt_out_due_on))
+    gpc = (
+        "opt_out_sale" in request.kinds
+        and request.verified_at is not None
+        and request.status not in (Status.WITHDRAWN, Status.EXPIRED, Status.DUPLICATE)
+        and request.events.filter(type=EventType.GPC_SIGNAL).exists()
+    )
+    message, call_time = split_details(request.details)
+    return StatusPage(
+        request=request,
+        organisation=request.organisation,
+        status_text=status_text(request.status),
+        kinds=kind_labels(request),
+        routes=[route_line(request, route) for route in routes],
+        timeline=_timeline(request, routes),
+        question=request.pause_reason if request.status == Status.AWAITING_SUBJECT else "",
+        denial=denial_sentence(request) if request.status == Status.DENIED else "",
+        gpc_honoured=gpc,
+        pause_moves_due_date=bool(
+            request.status == Status.AWAITING_SUBJECT
+            and regime
+            and regime.pause_stops_all(request.kinds)
+        ),
+        dates=dates,
+        message=message,
+        call_time=call_time,
+    )
+
+
+def status_for_token(token: str) -> StatusPage | None:
+    request = request_for_token(token)
+    return None if request is None else status_page(request)

@@ -1,0 +1,385 @@
+"""Every consequence of an event, in one table.
+
+A service changes the request, then records what happened with ``event_record`` (or
+``events_record`` for several events of one change). That writes the audit trail and
+derives, from ``CONSEQUENCES`` keyed by the event's type, every email (into the outbox)
+and every webhook (one delivery per integration listening), in the service's own
+transaction. Nothing else stores an email or a webhook, so this table is the whole list
+of what the service tells anyone, and when.
+
+A follow-on change (forwarding once a request is verified or its customer is set) is not
+a consequence: the service that causes it calls it, before recording its events, so the
+emails describe the request as it ends up.
+
+Rows marked ``audited=False`` are occasions found by a sweep (a reminder, a deadline
+nearing, a digest): they send, but add nothing to the request's trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from routing.domain.registry_snapshot import registry_snapshot
+from routing.models import Event, EventType, OutboundMessage, Request, Route, Status
+from routing.services import messages
+from routing.services.actors import Actor
+from routing.services.outbox import message_store, messages_store_new
+from routing.services.webhooks import webhook_deliveries, webhooks_store
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """What a rule reads: the event (saved, or not for an unaudited occasion), its request,
+    the route it is about, and what only the moment knows (a status token, a reminder)."""
+
+    event: Event
+    request: Request | None
+    route: Route | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The de-duplication key of an email this event sends once."""
+        request_id = self.request.pk if self.request else None
+        return f"{self.event.type}:{request_id}:{self.event.pk}"
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self.event.data if isinstance(self.event.data, dict) else {}
+
+
+EmailRule = Callable[[Occasion], OutboundMessage | None]
+# The webhook's type and data, or None when it is not sent this time.
+WebhookRule = Callable[[Occasion], tuple[str, dict[str, Any]] | None]
+
+
+@dataclass(frozen=True)
+class Row:
+    emails: tuple[EmailRule, ...] = ()
+    # Emails that describe the whole request as the change leaves it (where each part
+    # went): stored after every other email of the change, the forwards included.
+    summaries: tuple[EmailRule, ...] = ()
+    webhooks: tuple[WebhookRule, ...] = ()
+    audited: bool = True
+
+    @property
+    def all_emails(self) -> tuple[EmailRule, ...]:
+        return self.emails + self.summaries
+
+
+# --- emails -------------------------------------------------------------------------------
+
+
+def _req(occasion: Occasion) -> Request:
+    assert occasion.request is not None
+    return occasion.request
+
+
+def _route(occasion: Occasion) -> Route:
+    assert occasion.route is not None
+    return occasion.route
+
+
+def confirm_address(o: Occasion) -> OutboundMessage | None:
+    """Web intake: the subject confirms their address through a signed link."""
+    if not o.extra.get("confirm") or _req(o).status != Status.UNVERIFIED:
+        return None
+    return messages.confirm_address(_req(o), o.extra["token"])
+
+
+def acknowledgement_unconfirmed(o: Occasion) -> OutboundMessage | None:
+    """Vouched for by an integration or staff: the first email is the acknowledgement
+    (CCPA: within 10 business days; sent at once), with the status link only this moment
+    knows."""
+    if _req(o).status == Status.UNVERIFIED or "token" not in o.extra:
+        return None
+    return messages.acknowledgement(
+        _req(o), o.extra["token"], confirmed=False, routes=o.extra.get("routes")
+    )
+
+
+def acknowledgement_confirmed(o: Occasion) -> OutboundMessage | None:
+    """The subject confirmed their address through the link that carries their token."""
+    if "token" not in o.extra:
+        return None
+    return messages.acknowledgement(_req(o), o.extra["token"], confirmed=True)
+
+
+def forward_to_customer(o: Occasion) -> OutboundMessage | None:
+    """Sent by the service, not marked sent by staff who forwarded it themselves."""
+    if not o.data.get("forwarded"):
+        return None
+    return messages.forward_to_customer(_route(o))
+
+
+def forward_follow_up(o: Occasion) -> OutboundMessage | None:
+    return messages.forward_follow_up(_route(o))
+
+
+def clarification_requested(o: Occasion) -> OutboundMessage | None:
+    return messages.clarification_requested(_req(o), o.key, str(o.data.get("reason", "")))
+
+
+def extension_notice(o: Occasion) -> OutboundMessage | None:
+    return messages.extension_notice(_req(o), o.key)
+
+
+def request_completed(o: Occasion) -> OutboundMessage | None:
+    return messages.request_completed(_req(o), o.key)
+
+
+def request_denied(o: Occasion) -> OutboundMessage | None:
+    return messages.request_denied(_req(o), o.key)
+
+
+def routes_summary(o: Occasion) -> OutboundMessage | None:
+    """A customer found for an open request: the subject hears where that part went."""
+    if _req(o).status not in (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT):
+        return None
+    return messages.routes_summary(_req(o), str(o.event.pk))
+
+
+def staff_task(o: Occasion) -> OutboundMessage | None:
+    key = o.extra.get("key")
+    if not key:
+        return None
+    return messages.staff_task(_req(o), str(o.data.get("task", "")), key)
+
+
+def staff_reminder(o: Occasion) -> OutboundMessage | None:
+    return messages.staff_reminder(_req(o), o.extra["reminder"])
+
+
+def staff_digest(o: Occasion) -> OutboundMessage | None:
+    return messages.staff_digest(
+        o.extra["user_id"], o.extra["email"], o.extra["rows"], o.extra["today"]
+    )
+
+
+# --- webhooks -----------------------------------------------------------------------------
+
+
+def request_created(o: Occasion) -> tuple[str, dict[str, Any]]:
+    return "request.created", {
+        "status": o.data.get("status", _req(o).status),
+        "due_on": _req(o).effective_due_on.isoformat(),
+    }
+
+
+def status_changed(o: Occasion) -> tuple[str, dict[str, Any]] | None:
+    before = o.extra.get("status_before")
+    if before is None or before == _req(o).status:
+        return None
+    return "request.status_changed", {"status": _req(o).status, "previous": before}
+
+
+def route_forwarded(o: Occasion) -> tuple[str, dict[str, Any]]:
+    return "route.forwarded", {"scope": _route(o).scope.key, "action": _route(o).action}
+
+
+def route_acknowledged(o: Occasion) -> tuple[str, dict[str, Any]]:
+    return "route.acknowledged", {"scope": _route(o).scope.key, "action": _route(o).action}
+
+
+def due_soon(o: Occasion) -> tuple[str, dict[str, Any]]:
+    return "request.due_soon", dict(o.data)
+
+
+def overdue(o: Occasion) -> tuple[str, dict[str, Any]]:
+    return "request.overdue", dict(o.data)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+_STATUS = (status_changed,)
+
+CONSEQUENCES: dict[EventType, Row] = {
+    EventType.RECEIVED: Row(
+        emails=(confirm_address,),
+        summaries=(acknowledgement_unconfirmed,),
+        webhooks=(request_created, status_changed),
+    ),
+    EventType.GPC_SIGNAL: Row(),
+    EventType.DUPLICATE_SUSPECTED: Row(),
+    EventType.VERIFIED: Row(summaries=(acknowledgement_confirmed,), webhooks=_STATUS),
+    EventType.ASSIGNED: Row(webhooks=_STATUS),
+    EventType.PAUSED: Row(emails=(clarification_requested,), webhooks=_STATUS),
+    EventType.RESUMED: Row(webhooks=_STATUS),
+    EventType.EXTENDED: Row(emails=(extension_notice,), webhooks=_STATUS),
+    EventType.REGIME_OVERRIDDEN: Row(webhooks=_STATUS),
+    EventType.COMPLETED: Row(emails=(request_completed,), webhooks=_STATUS),
+    EventType.DENIED: Row(emails=(request_denied,), webhooks=_STATUS),
+    EventType.WITHDRAWN: Row(webhooks=_STATUS),
+    EventType.MARKED_DUPLICATE: Row(webhooks=_STATUS),
+    EventType.EXPIRED: Row(webhooks=_STATUS),
+    EventType.PURGED: Row(),
+    EventType.NOTE: Row(),
+    EventType.ROUTES_PLANNED: Row(webhooks=_STATUS),
+    EventType.ROUTE_SENT: Row(emails=(forward_to_customer,), webhooks=(route_forwarded, *_STATUS)),
+    EventType.ROUTE_ACKNOWLEDGED: Row(webhooks=(route_acknowledged, *_STATUS)),
+    EventType.ROUTE_DONE: Row(webhooks=_STATUS),
+    EventType.ROUTE_NOT_APPLICABLE: Row(webhooks=_STATUS),
+    EventType.ROUTE_CUSTOMER_SET: Row(summaries=(routes_summary,), webhooks=_STATUS),
+    EventType.ROUTE_FOLLOWED_UP: Row(emails=(forward_follow_up,), audited=False),
+    EventType.STAFF_TASK: Row(emails=(staff_task,)),
+    EventType.EMAIL_FAILED: Row(),
+    EventType.REMINDER_DUE: Row(emails=(staff_reminder,), audited=False),
+    EventType.DIGEST_DUE: Row(emails=(staff_digest,), audited=False),
+    EventType.DUE_SOON: Row(webhooks=(due_soon,), audited=False),
+    EventType.OVERDUE: Row(webhooks=(overdue,), audited=False),
+}
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of a change: who, what, its data, and the route it is about."""
+
+    by: Actor
+    type: EventType
+    data: Mapping[str, Any] = field(default_factory=dict)
+    route: Route | None = None
+
+
+def _event(request: Request | None, entry: Entry, at: datetime) -> Event:
+    return Event(
+        request=request,
+        created_at=at,
+        actor_type=entry.by.type,
+        actor_user=entry.by.user,
+        actor_label=entry.by.label,
+        type=entry.type,
+        data=dict(entry.data),
+    )
+
+
+def events_record(
+    request: Request,
+    entries: Sequence[Entry],
+    *,
+    status_before: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    new: bool = False,
+) -> list[Event]:
+    """Write the events of one change, in order, and store every email and webhook they
+    cause. ``status_before``: the request's status before the change, so a change of it
+    is announced once, after the change's own events. ``new``: the request was created in
+    this transaction, so nothing it causes can exist yet (one insert each)."""
+    now = timezone.now()
+    events = [_event(request, entry, now) for entry in entries]
+    audited = [
+        e for e, entry in zip(events, entries, strict=True) if CONSEQUENCES[entry.type].audited
+    ]
+    if len(audited) > 1:
+        Event.objects.bulk_create(audited)
+    else:
+        for event in audited:
+            event.save()
+    found: list[OutboundMessage] = []
+    summaries: list[OutboundMessage] = []
+    hooks: list[tuple[str, dict[str, Any]]] = []
+    # A change of status is announced once, by the last event whose row announces it.
+    announcing = max(
+        (i for i, e in enumerate(entries) if status_changed in CONSEQUENCES[e.type].webhooks),
+        default=None,
+    )
+    for position, (event, entry) in enumerate(zip(events, entries, strict=True)):
+        context = dict(extra or {})
+        if position == announcing:
+            context["status_before"] = status_before
+        occasion = Occasion(event=event, request=request, route=entry.route, extra=context)
+        row = CONSEQUENCES[entry.type]
+        found += [m for rule in row.emails if (m := rule(occasion)) is not None]
+        summaries += [m for rule in row.summaries if (m := rule(occasion)) is not None]
+        hooks += [h for rule in row.webhooks if (h := rule(occasion)) is not None]
+    found += summaries
+    if new:
+        messages_store_new(found)
+    else:
+        for message in found:
+            message_store(message)
+    if hooks:
+        snapshot = registry_snapshot()
+        webhooks_store(
+            [
+                delivery
+                for event_type, data in hooks
+                for delivery in webhook_deliveries(
+                    request=request, event_type=event_type, data=data, snapshot=snapshot
+                )
+            ]
+        )
+    return events
+
+
+def event_record(
+    request: Request,
+    by: Actor,
+    type: EventType,
+    *,
+    route: Route | None = None,
+    status_before: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    **data: Any,
+) -> Event:
+    """Write one event and store what it causes (see ``events_record``)."""
+    entry = Entry(by=by, type=type, data=data, route=route)
+    return events_record(request, [entry], status_before=status_before, extra=extra)[0]
+
+
+def events_record_silent(
+    request_ids: Sequence[int], by: Actor, type: EventType, *, at: datetime, **data: Any
+) -> None:
+    """One event each for many requests, in one insert, for a type that causes nothing
+    (the retention purge)."""
+    row = CONSEQUENCES[type]
+    assert row.audited, f"{type} is not written to the trail"
+    if row.emails or row.webhooks:
+        raise ValueError(f"{type} causes something: use events_record")
+    Event.objects.bulk_create(
+        Event(
+            request_id=pk,
+            created_at=at,
+            actor_type=by.type,
+            actor_user=by.user,
+            actor_label=by.label,
+            type=type,
+            data=data,
+        )
+        for pk in request_ids
+    )
+
+
+def occasion_record(
+    type: EventType,
+    *,
+    request: Request | None = None,
+    route: Route | None = None,
+    extra: Mapping[str, Any] | None = None,
+    **data: Any,
+) -> int:
+    """Send what an unaudited occasion causes (a sweep's find); returns how many emails
+    and webhooks were stored."""
+    row = CONSEQUENCES[type]
+    assert not row.audited, f"{type} is written to the trail: use event_record"
+    event = _event(request, Entry(by=Actor.system(), type=type, data=data), timezone.now())
+    occasion = Occasion(event=event, request=request, route=route, extra=dict(extra or {}))
+    stored = 0
+    for email_rule in row.all_emails:
+        built = email_rule(occasion)
+        if built is not None and message_store(built) is not None:
+            stored += 1
+    for webhook_rule in row.webhooks:
+        hook = webhook_rule(occasion)
+        if hook is not None and request is not None:
+            stored += webhooks_store(
+                webhook_deliveries(request=request, event_type=hook[0], data=hook[1])
+            )
+    return stored

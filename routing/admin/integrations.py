@@ -24,10 +24,9 @@ from django.views.decorators.debug import sensitive_variables
 from routing.admin.tenancy import SuperuserOnlyAdmin, TenantAdmin
 from routing.models import DeliveryStatus, Integration, WebhookDelivery
 from routing.services.integrations import (
-    integration_assign_token,
     integration_revoke,
     integration_rotate_token,
-    webhook_secret_generate,
+    integration_save,
 )
 from routing.services.webhook_delivery import delivery_redeliver
 
@@ -93,13 +92,7 @@ class IntegrationAdmin(SuperuserOnlyAdmin):
         return format_html('<strong class="errornote">revoked</strong> {}', obj.revoked_at)
 
     def save_model(self, request: HttpRequest, obj: Integration, form: Any, change: bool) -> None:
-        token = None
-        if not change:
-            token = integration_assign_token(obj)
-        if obj.webhook_url and not obj.webhook_secret:
-            # A receiver cannot check an unsigned body: a URL always has a secret.
-            obj.webhook_secret = webhook_secret_generate()
-        super().save_model(request, obj, form, change)
+        token = integration_save(integration=obj, new=not change)
         if token is not None:
             # For response_add, on this request only.
             request.issued_token = IssuedToken(obj.pk, obj.name, token)  # type: ignore[attr-defined]

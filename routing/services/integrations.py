@@ -99,6 +99,17 @@ def integration_create(
     return CreatedIntegration(integration=integration, token=token)
 
 
+def integration_save(*, integration: Integration, new: bool) -> str | None:
+    """Store an integration edited in the admin (its form checked the fields; the admin
+    sets its organisations after). A new one gets its token, returned once; a URL always
+    comes with a secret."""
+    token = integration_assign_token(integration) if new else None
+    if integration.webhook_url and not integration.webhook_secret:
+        integration.webhook_secret = webhook_secret_generate()
+    integration.save()
+    return token
+
+
 def integration_rotate_token(*, integration: Integration) -> str:
     """Replace the token: the old one stops working at once. Returns the new one."""
     token = integration_assign_token(integration)

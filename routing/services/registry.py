@@ -161,6 +161,7 @@ def customer_create(
     identifiers: Sequence[tuple[str, str]] = (),
     source: str = Customer.Source.STAFF,
     is_demo: bool = False,
+    notes: str = "",
 ) -> Customer:
     """Add a customer with its identifiers, all or nothing.
 
@@ -168,7 +169,12 @@ def customer_create(
     ``whatsapp``) so each caller can name what was wrong.
     """
     customer = Customer(
-        organisation=organisation, name=name, email=email, source=source, is_demo=is_demo
+        organisation=organisation,
+        name=name,
+        email=email,
+        source=source,
+        is_demo=is_demo,
+        notes=notes,
     )
     customer.full_clean()
     customer.save()
@@ -188,3 +194,35 @@ def customer_create(
     if errors:
         raise ValidationError(errors)
     return customer
+
+
+def customer_update(*, customer: Customer, **fields: str) -> Customer:
+    """Change a customer's name, email or notes. Raises ValidationError keyed by field."""
+    unknown = set(fields) - {"name", "email", "notes"}
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def customer_identifier_add(*, customer: Customer, type: str, value: str) -> CustomerIdentifier:
+    """Add a phone, website or WhatsApp number that finds the customer (stored normalised).
+    Raises ValidationError keyed by field, also when another customer has it already."""
+    identifier = CustomerIdentifier(customer=customer, type=type, value=value)
+    identifier.full_clean(exclude=["organisation", "customer"])
+    try:
+        with transaction.atomic():
+            identifier.save()
+    except IntegrityError:
+        # Two clients adding one number at once: the unique index decides.
+        raise ValidationError(
+            {"value": f"{identifier.value} already identifies a customer."}
+        ) from None
+    return identifier
+
+
+def customer_identifier_remove(*, identifier: CustomerIdentifier) -> None:
+    identifier.delete()

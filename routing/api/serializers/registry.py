@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework import serializers
 
 from routing.api.errors import validation_error_from_django
@@ -17,7 +17,11 @@ from routing.api.serializers.fields import (
 from routing.api.serializers.requests import VisibleOrganisationField
 from routing.identifiers import IDENTIFIER_TYPES
 from routing.models import Customer, CustomerIdentifier, Organisation, Scope
-from routing.services.registry import customer_create
+from routing.services.registry import (
+    customer_create,
+    customer_identifier_add,
+    customer_update,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -66,19 +70,10 @@ class IdentifierSerializer(serializers.ModelSerializer[CustomerIdentifier]):
         read_only_fields = ["id", "warning"]
 
     def create(self, validated_data: dict[str, Any]) -> CustomerIdentifier:
-        identifier = CustomerIdentifier(customer=self.context["customer"], **validated_data)
         try:
-            identifier.full_clean(exclude=["organisation", "customer"])
-            with transaction.atomic():
-                identifier.save()
+            return customer_identifier_add(customer=self.context["customer"], **validated_data)
         except DjangoValidationError as error:
             raise validation_error_from_django(error) from None
-        except IntegrityError:
-            # Two clients adding one number at once: the unique index decides.
-            raise serializers.ValidationError(
-                {"value": [f"{identifier.value} already identifies a customer."]}
-            ) from None
-        return identifier
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
@@ -131,10 +126,8 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
                     email=validated_data.get("email", ""),
                     identifiers=identifiers,
                     source=Customer.Source.API,
+                    notes=validated_data.get("notes", ""),
                 )
-                if validated_data.get("notes"):
-                    customer.notes = validated_data["notes"]
-                    customer.save(update_fields=["notes"])
         except DjangoValidationError as error:
             # customer_create names identifier errors by their type.
             rename = dict.fromkeys(IDENTIFIER_TYPES, "identifiers")
@@ -142,12 +135,8 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
         return customer
 
     def update(self, instance: Customer, validated_data: dict[str, Any]) -> Customer:
-        for name in ("name", "email", "notes"):
-            if name in validated_data:
-                setattr(instance, name, validated_data[name])
+        fields = {n: validated_data[n] for n in ("name", "email", "notes") if n in validated_data}
         try:
-            instance.full_clean()
+            return customer_update(customer=instance, **fields)
         except DjangoValidationError as error:
             raise validation_error_from_django(error) from None
-        instance.save()
-        return instance

@@ -23,6 +23,7 @@ from routing.api.serializers.registry import (
 )
 from routing.api.views.base import ApiViewMixin, client_of
 from routing.models import Customer, CustomerIdentifier, Organisation, Scope
+from routing.services.registry import customer_identifier_remove
 
 
 @extend_schema_view(
@@ -119,5 +120,7 @@ class CustomerViewSet(ApiViewMixin, viewsets.ModelViewSet[Customer]):
     )
     def remove_identifier(self, request: Request, pk: str, identifier_id: str) -> Response:
         customer = self._customer(pk)
-        get_object_or_404(CustomerIdentifier, customer=customer, pk=identifier_id).delete()
+        customer_identifier_remove(
+            identifier=get_object_or_404(CustomerIdentifier, customer=customer, pk=identifier_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from routing.domain.denials import DENIAL_GROUNDS, denial_text
 from routing.domain.vocabulary import day_format, kind_label, translated
-from routing.models import Organisation, Request, Route, RouteStatus, Status
+from routing.models import (
+    Organisation,
+    Request,
+    Route,
+    RouteAction,
+    RouteStatus,
+    Status,
+    TargetType,
+)
 
 # How routing.services.intake adds the call's time to the details staff read.
 CALL_TIME_LINE = "When the call came (as the subject wrote it): "
@@ -99,9 +107,11 @@ def route_line(request: Request, route: Route) -> RouteLine:
     }
     if route.status == RouteStatus.NOT_APPLICABLE:
         return RouteLine(_("The part about your %(data)s does not apply.") % words)
-    unresolved = route.target_type == "unresolved" or route.status == RouteStatus.NEEDS_CUSTOMER
+    unresolved = (
+        route.target_type == TargetType.UNRESOLVED or route.status == RouteStatus.NEEDS_CUSTOMER
+    )
 
-    if route.action == "fulfil":
+    if route.action == RouteAction.FULFIL:
         if route.status == RouteStatus.DONE and route.done_at:
             words["date"] = when(local_date(organisation, route.done_at))
             return RouteLine(_("%(organisation)s answered for your %(data)s on %(date)s.") % words)
@@ -111,7 +121,7 @@ def route_line(request: Request, route: Route) -> RouteLine:
             _("%(organisation)s answers for your %(data)s itself, by %(date)s.") % words
         )
 
-    if route.action == "forward":
+    if route.action == RouteAction.FORWARD:
         if unresolved:
             words["which"] = _which_customer(route)
             return RouteLine(
@@ -150,7 +160,7 @@ def route_line(request: Request, route: Route) -> RouteLine:
             )
             % words
         )
-    if route.target_type == "third_party":
+    if route.target_type == TargetType.THIRD_PARTY:
         text = (
             _(
                 "For your %(data)s, contact %(target)s, who controls this data; "

@@ -29,6 +29,7 @@ from routing.models import (
     Organisation,
     Request,
     Route,
+    RouteAction,
     Status,
 )
 from routing.selectors.status import request_for_token
@@ -81,67 +82,67 @@ def _entry(request: Request, event: Event, routes: dict[str, Route]) -> Timeline
     words = {"organisation": organisation.name}
     text, quote = "", ""
     kind = event.type
-    if kind == "received":
+    if kind == EventType.RECEIVED:
         if by_subject:
             text = _("You sent your request to %(organisation)s.") % words
         else:
             text = _("%(organisation)s received your request.") % words
     elif kind == EventType.GPC_SIGNAL:
         text = _("Your browser sent a Global Privacy Control signal with your request.")
-    elif kind == "verified":
+    elif kind == EventType.VERIFIED:
         if by_subject:
             text = _("You confirmed your email address.")
         else:
             text = _("%(organisation)s confirmed your identity.") % words
-    elif kind == "paused":
+    elif kind == EventType.PAUSED:
         text = _("%(organisation)s asked you for more information.") % words
         quote = str(data.get("reason", ""))
-    elif kind == "resumed":
+    elif kind == EventType.RESUMED:
         if by_subject:
             text = _("You answered.")
             quote = str(data.get("note", ""))
         else:
             text = _("%(organisation)s resumed work on your request.") % words
-    elif kind == "extended":
+    elif kind == EventType.EXTENDED:
         due = data.get("effective_due_on")
         words["date"] = when(date.fromisoformat(due)) if isinstance(due, str) else ""
         text = _("%(organisation)s extended the deadline to %(date)s.") % words
         quote = str(data.get("reason", ""))
-    elif kind == "regime_overridden":
+    elif kind == EventType.REGIME_OVERRIDDEN:
         text = _("%(organisation)s recalculated the deadline of your request.") % words
     elif kind.startswith("route_"):
         route = _route_for(routes, event)
         if route is None:
             return None
         words |= {"data": translated(route.scope.name), "target": route.target_name}
-        if kind == "route_sent" and route.action == "forward":
+        if kind == EventType.ROUTE_SENT and route.action == RouteAction.FORWARD:
             text = _("Your request about your %(data)s was forwarded to %(target)s.") % words
-        elif kind == "route_sent":
+        elif kind == EventType.ROUTE_SENT:
             text = _("%(organisation)s told you whom to contact about your %(data)s.") % words
-        elif kind == "route_acknowledged":
+        elif kind == EventType.ROUTE_ACKNOWLEDGED:
             text = _("%(target)s acknowledged your request about your %(data)s.") % words
-        elif kind == "route_done" and route.action == "fulfil":
+        elif kind == EventType.ROUTE_DONE and route.action == RouteAction.FULFIL:
             text = _("%(organisation)s answered for your %(data)s.") % words
-        elif kind == "route_done":
+        elif kind == EventType.ROUTE_DONE:
             text = _("The part about your %(data)s is done.") % words
-        elif kind == "route_not_applicable":
+        elif kind == EventType.ROUTE_NOT_APPLICABLE:
             text = _("The part about your %(data)s does not apply.") % words
-        elif kind == "route_customer_set" and route.target_name:
+        elif kind == EventType.ROUTE_CUSTOMER_SET and route.target_name:
             text = _("%(organisation)s found the company concerned: %(target)s.") % words
         else:
             return None
-    elif kind == "completed":
+    elif kind == EventType.COMPLETED:
         text = _("%(organisation)s completed your request.") % words
-    elif kind == "denied":
+    elif kind == EventType.DENIED:
         text = _("%(organisation)s refused your request.") % words
         quote = denial_sentence(request)
-    elif kind == "withdrawn":
+    elif kind == EventType.WITHDRAWN:
         text = _("You withdrew your request.") if by_subject else _("Your request was withdrawn.")
-    elif kind == "marked_duplicate":
+    elif kind == EventType.MARKED_DUPLICATE:
         text = (
             _("%(organisation)s found that this request repeats an earlier one of yours.") % words
         )
-    elif kind == "expired":
+    elif kind == EventType.EXPIRED:
         text = _("Your request expired because your email address was not confirmed in time.")
     else:
         # Staff notes, assignment, duplicate checks, email failures: not the subject's.

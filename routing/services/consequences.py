@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from routing.domain.registry_snapshot import registry_snapshot
@@ -277,7 +278,8 @@ def events_record(
     audited = [
         e for e, entry in zip(events, entries, strict=True) if CONSEQUENCES[entry.type].audited
     ]
-    if len(audited) > 1:
+    # One insert where the database gives the ids back (the emails' keys name them).
+    if len(audited) > 1 and connection.features.can_return_rows_from_bulk_insert:
         Event.objects.bulk_create(audited)
     else:
         for event in audited:

@@ -148,30 +148,25 @@ def _forward_context(route: Route) -> dict[str, object]:
     }
 
 
-def forward_to_customer(route: Route) -> OutboundMessage | None:
+def _to_customer(route: Route, template: str, key: str) -> OutboundMessage | None:
     if route.customer is None or not route.customer.email:
         return None
     return message_build(
-        template="forward_to_customer",
+        template=template,
         recipient=route.customer.email,
         context=_forward_context(route),
-        dedup_key=f"forward:{route.pk}",
+        dedup_key=key,
         request=route.request,
         route=route,
     )
+
+
+def forward_to_customer(route: Route) -> OutboundMessage | None:
+    return _to_customer(route, "forward_to_customer", f"forward:{route.pk}")
 
 
 def forward_follow_up(route: Route) -> OutboundMessage | None:
-    if route.customer is None or not route.customer.email:
-        return None
-    return message_build(
-        template="forward_follow_up",
-        recipient=route.customer.email,
-        context=_forward_context(route),
-        dedup_key=f"forward_follow_up:{route.pk}:1",
-        request=route.request,
-        route=route,
-    )
+    return _to_customer(route, "forward_follow_up", f"forward_follow_up:{route.pk}:1")
 
 
 def staff_task(request: Request, task: str, key: str) -> OutboundMessage | None:

@@ -122,7 +122,7 @@ def test_every_webhook_type_is_sent_by_a_row_of_the_table() -> None:
 
 def _templates_built_by() -> dict[str, set[str]]:
     """For each builder of routing.services.messages, the templates it renders: named as
-    ``template=`` or as the second argument of ``_to_subject``."""
+    ``template=`` or as the second argument of ``_to_subject`` or ``_to_customer``."""
     builders = ast.parse((PACKAGE / "services" / "messages.py").read_text())
     built_by: dict[str, set[str]] = {}
     for function in builders.body:
@@ -134,7 +134,7 @@ def _templates_built_by() -> dict[str, set[str]]:
             elif (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "_to_subject"
+                and node.func.id in ("_to_subject", "_to_customer")
             ):
                 value = node.args[1]
             else:

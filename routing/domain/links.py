@@ -25,10 +25,6 @@ def status_path(token: str) -> str:
     return reverse("status", args=[token])
 
 
-def confirmation_code(request_id: int, token: str) -> str:
-    return signing.dumps({"r": request_id, "t": token}, salt=CONFIRM_SALT, compress=True)
-
-
 def confirmation_max_age() -> timedelta:
     """A confirmation link lasts as long as an unconfirmed request is kept: the retention
     sweep expires and erases it after the same number of days."""
@@ -36,7 +32,8 @@ def confirmation_max_age() -> timedelta:
 
 
 def confirmation_url(request_id: int, token: str) -> str:
-    return public_url(reverse("intake-confirm", args=[confirmation_code(request_id, token)]))
+    code = signing.dumps({"r": request_id, "t": token}, salt=CONFIRM_SALT, compress=True)
+    return public_url(reverse("intake-confirm", args=[code]))
 
 
 def acknowledge_url(route_id: int) -> str:

@@ -10,15 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from routing.domain.emails import render_email
-from routing.domain.jobs import SEND_MESSAGE, enqueue, enqueue_on_commit
+from routing.domain.jobs import SEND_MESSAGE, enqueue_on_commit
 from routing.models import OutboundMessage, Request, Route
 
 logger = logging.getLogger(__name__)
-
-
-def _enqueue(message_id: int) -> None:
-    # The row is committed; if the broker is down, the relay sends it once it is back.
-    enqueue(SEND_MESSAGE, message_id)
 
 
 def message_build(

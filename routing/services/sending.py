@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from routing.domain.jobs import SEND_MESSAGE, enqueue
 from routing.models import EventType, MessageStatus, OutboundMessage, Request
 from routing.services.actors import Actor
 from routing.services.consequences import event_record
-from routing.services.outbox import _enqueue
 
 logger = logging.getLogger("routing.services.outbox")
 
@@ -124,5 +124,5 @@ def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for message_id in due:
-        _enqueue(message_id)
+        enqueue(SEND_MESSAGE, message_id)
     return len(due)

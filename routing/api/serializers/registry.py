@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from rest_framework import serializers
 
 from routing.api.errors import validation_error_from_django
@@ -119,15 +118,15 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             (item["type"], item["value"]) for item in validated_data.get("identifiers", [])
         ]
         try:
-            with transaction.atomic():
-                customer = customer_create(
-                    organisation=validated_data["organisation"],
-                    name=validated_data["name"],
-                    email=validated_data.get("email", ""),
-                    identifiers=identifiers,
-                    source=Customer.Source.API,
-                    notes=validated_data.get("notes", ""),
-                )
+            # All or nothing: the service is one transaction.
+            customer = customer_create(
+                organisation=validated_data["organisation"],
+                name=validated_data["name"],
+                email=validated_data.get("email", ""),
+                identifiers=identifiers,
+                source=Customer.Source.API,
+                notes=validated_data.get("notes", ""),
+            )
         except DjangoValidationError as error:
             # customer_create names identifier errors by their type.
             rename = dict.fromkeys(IDENTIFIER_TYPES, "identifiers")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from routing.clock import ClockInput, Deadlines, compute_deadlines
 from routing.identifiers import InvalidIdentifier
-from routing.models import Customer, Event, Organisation, Request, Route, Scope
+from routing.models import Customer, Event, Organisation, Request, RequestPart, Route, Scope
 from routing.planning import Plan, PlanningError
 from routing.selectors.deadlines import clock_input_for
 from routing.selectors.planning import plan_for
@@ -38,7 +38,9 @@ def visible_requests(organisation_ids: Collection[int]) -> QuerySet[Request]:
     )
 
 
-def as_visible(request: Request, routes: Sequence[Route]) -> Request:
+def as_visible(
+    request: Request, routes: Sequence[Route], parts: Sequence[RequestPart] = ()
+) -> Request:
     """A request just written, given what ``visible_request_details`` would have read with
     it (its annotations and routes), so it is shown without being read back."""
     request.assignee_username = request.assignee.username if request.assignee else None  # type: ignore[attr-defined]
@@ -48,13 +50,17 @@ def as_visible(request: Request, routes: Sequence[Route]) -> Request:
     request.duplicate_reference = (  # type: ignore[attr-defined]
         request.duplicate_of.reference if request.duplicate_of else None
     )
-    request._prefetched_objects_cache = {"routes": list(routes)}  # type: ignore[attr-defined]
+    request._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "routes": list(routes),
+        "parts": list(parts),
+    }
     return request
 
 
 def visible_request_details(organisation_ids: Collection[int]) -> QuerySet[Request]:
     return visible_requests(organisation_ids).prefetch_related(
-        Prefetch("routes", queryset=Route.objects.select_related("scope").order_by("position"))
+        Prefetch("routes", queryset=Route.objects.select_related("scope").order_by("position")),
+        Prefetch("parts", queryset=RequestPart.objects.order_by("position")),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, gettext_noop
 
+from routing.domain.authorities import EDPB_MEMBERS, authority_for
 from routing.domain.vocabulary import authority_words
 from routing.models import Request
 
@@ -85,13 +86,26 @@ DENIAL_GROUNDS: dict[str, DenialGround] = {
 }
 
 
+# Offered only once the subject was asked for proof of identity.
+IDENTITY_GROUND = "identity_not_verified"
+
+
+def grounds_offered(*, identity_asked: bool) -> list[DenialGround]:
+    """The grounds staff may choose for a request, in table order."""
+    return [
+        ground
+        for ground in DENIAL_GROUNDS.values()
+        if identity_asked or ground.code != IDENTITY_GROUND
+    ]
+
+
 def denial_text(request: Request) -> str:
     """The words the subject reads for the request's ground of refusal, in the active
     language (the caller sets the subject's)."""
     ground = DENIAL_GROUNDS[request.denial_ground]
-    organisation = request.organisation
+    authority = authority_for(request)
     return gettext(ground.subject_text).format(
-        organisation=organisation.name,
-        authority=authority_words(organisation.authority_name),
-        authority_url=organisation.authority_url or "",
+        organisation=request.organisation.name,
+        authority=authority_words(authority.name),
+        authority_url=authority.url or EDPB_MEMBERS,
     )

@@ -7,6 +7,7 @@ from routing.models.integrations import (
 )
 from routing.models.operations import Heartbeat, WorkerCheck
 from routing.models.outbox import MessageStatus, OutboundMessage
+from routing.models.parts import PartStatus, RequestPart
 from routing.models.registry import (
     Customer,
     CustomerIdentifier,
@@ -52,8 +53,10 @@ __all__ = [
     "MessageStatus",
     "Organisation",
     "OutboundMessage",
+    "PartStatus",
     "ReferenceCounter",
     "Request",
+    "RequestPart",
     "Role",
     "Route",
     "RouteAction",

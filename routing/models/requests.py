@@ -52,6 +52,8 @@ class Channel(models.TextChoices):
     API = "api", "API"
     AGENT = "agent", "authorized agent"
     STAFF = "staff", "entered by staff"
+    POST = "post", "post"
+    PHONE = "phone", "phone"
 
 
 class Membership(models.Model):

@@ -39,11 +39,13 @@ def clock_input_for(
     )
 
 
-def request_deadlines(request: Request, *, paused_days: int | None = None) -> Deadlines:
-    """The clock for a stored request: of its kinds, the one due first binds."""
+def kind_deadlines(request: Request, *, paused_days: int | None = None) -> dict[str, Deadlines]:
+    """The clock for each kind of a stored request (a part each); "" for a request with
+    no kind, which the clock reads as any kind."""
     organisation = request.organisation
-    results = [
-        compute_deadlines(
+    commitments = organisation_commitments(organisation)
+    return {
+        kind or "": compute_deadlines(
             ClockInput(
                 regime=request.regime,
                 timezone=organisation.timezone,
@@ -53,13 +55,18 @@ def request_deadlines(request: Request, *, paused_days: int | None = None) -> De
                 kind=kind,
                 paused_days=request.paused_days if paused_days is None else paused_days,
                 restarted_on=request.restarted_on,
-                commitments=organisation_commitments(organisation),
+                commitments=commitments,
                 forward_working_days=organisation.forward_within_working_days,
                 regime_reason=request.regime_reason,
             )
         )
         for kind in (request.kinds or [None])
-    ]
+    }
+
+
+def request_deadlines(request: Request, *, paused_days: int | None = None) -> Deadlines:
+    """The clock for a stored request: of its kinds, the one due first binds."""
+    results = kind_deadlines(request, paused_days=paused_days).values()
     return min(results, key=lambda d: (d.due_on, d.extended_due_on or d.due_on))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from routing.clock import KINDS
 from routing.domain.denials import DENIAL_GROUNDS
 from routing.models import WaitingFor
 
@@ -31,6 +32,24 @@ class AssignSerializer(serializers.Serializer[Any]):
 
 class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
+
+
+def _kinds_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=list(KINDS)),
+        required=False,
+        max_length=len(KINDS),
+        help_text="The parts (kinds) to act on; every open part when absent.",
+    )
+
+
+class ExtendSerializer(ReasonSerializer):
+    kinds = _kinds_field()
+
+
+class CompleteSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    kinds = _kinds_field()
 
 
 class PauseSerializer(serializers.Serializer[Any]):

@@ -15,8 +15,14 @@ from routing.api.serializers.fields import BlankAsNullCharField
 from routing.clock import KINDS, REGIMES
 from routing.domain.registry_snapshot import registry_snapshot
 from routing.domain.transitions import allowed_actions
-from routing.identifiers import InvalidIdentifier, normalise_identifier, normalise_phone
-from routing.models import Channel, Organisation, Request, RouteStatus, Status
+from routing.identifiers import (
+    InvalidIdentifier,
+    has_control_characters,
+    has_invisible_characters,
+    normalise_identifier,
+    normalise_phone,
+)
+from routing.models import Channel, Organisation, PartStatus, Request, RouteStatus, Status
 from routing.selectors.deadlines import local_today, request_deadlines
 
 KIND_CHOICES = list(KINDS)
@@ -56,9 +62,30 @@ class VisibleOrganisationField(serializers.SlugRelatedField[Organisation]):
 # --- in ----------------------------------------------------------------------------------
 
 
+def _single_line(value: str) -> None:
+    # A name goes into email headers and staff's lists: a line break could split them.
+    if has_control_characters(value):
+        raise serializers.ValidationError(
+            "Must be one line, without line breaks or control characters.",
+            code="control_characters",
+        )
+
+
+def _visible_address(value: str) -> None:
+    # Django's check of an international domain drops zero-width characters, so the
+    # address would pass and be stored with them.
+    if has_invisible_characters(value):
+        raise serializers.ValidationError(
+            "Must not contain line breaks, control or invisible characters.",
+            code="control_characters",
+        )
+
+
 class SubjectInSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[_single_line]
+    )
+    email = serializers.EmailField(max_length=254, validators=[_visible_address])
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     country = serializers.RegexField(
         COUNTRY, required=False, allow_blank=True, default="", help_text="ISO 3166-1 alpha-2"
@@ -205,6 +232,24 @@ class RouteSerializer(serializers.Serializer[Any]):
     done_at = serializers.DateTimeField(allow_null=True)
 
 
+class PartSerializer(serializers.Serializer[Any]):
+    """One kind of the request, on its own clock."""
+
+    kind = serializers.CharField()
+    status = serializers.CharField(help_text=", ".join(PartStatus.values))
+    acknowledge_by = serializers.DateField(allow_null=True)
+    due_on = serializers.DateField(help_text="The first due date.")
+    extended_due_on = serializers.DateField(
+        allow_null=True, help_text="The due date once this part was extended; null before."
+    )
+    extended_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    denial_ground = serializers.CharField()
+    explanation = serializers.ListField(
+        child=serializers.CharField(), help_text="How this part's dates were worked out."
+    )
+
+
 class RequestListSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     reference = serializers.CharField()
@@ -269,6 +314,11 @@ class RequestDetailSerializer(RequestListSerializer):
     denial_ground = serializers.CharField()
     outcome_note = serializers.CharField()
     routes = RouteSerializer(many=True)
+    parts = PartSerializer(
+        many=True,
+        help_text="Each kind with its own dates and outcome; the request's dates "
+        "are its earliest open part's.",
+    )
     explanation = serializers.SerializerMethodField(
         help_text="How the dates were worked out, one sentence per step."
     )

@@ -25,13 +25,14 @@ from routing.api.pagination import RequestCursorPagination
 from routing.api.selectors import as_visible, visible_request_details, visible_requests
 from routing.api.serializers.actions import (
     AssignSerializer,
+    CompleteSerializer,
     DenySerializer,
     DuplicateSerializer,
     EmptySerializer,
+    ExtendSerializer,
     NoteFieldSerializer,
     NoteSerializer,
     PauseSerializer,
-    ReasonSerializer,
     RouteCustomerSerializer,
     VerifySerializer,
 )
@@ -201,7 +202,7 @@ class RequestViewSet(
     def _created(self, received: lifecycle.Received) -> Any:
         """The detail of a request just stored, from what the service wrote: the same
         body a retrieve gives, without reading it back."""
-        request = as_visible(received.request, received.routes)
+        request = as_visible(received.request, received.routes, received.parts)
         return RequestDetailSerializer(request, context=self.get_serializer_context()).data
 
     def _body(self, serializer_class: type[Serializer[Any]]) -> dict[str, Any]:
@@ -267,17 +268,19 @@ class RequestViewSet(
         body = self._body(NoteFieldSerializer)
         return self._act(pk, lifecycle.request_resume, note=body["note"])
 
-    @_action_schema(ReasonSerializer, "Extend once, before the first due date")
+    @_action_schema(ExtendSerializer, "Extend once, before the first due date")
     @action(detail=True, methods=["post"])
     def extend(self, request: HttpRequest, pk: str) -> Response:
-        body = self._body(ReasonSerializer)
-        return self._act(pk, lifecycle.request_extend, reason=body["reason"])
+        body = self._body(ExtendSerializer)
+        return self._act(
+            pk, lifecycle.request_extend, reason=body["reason"], kinds=body.get("kinds")
+        )
 
-    @_action_schema(NoteFieldSerializer, "Close as answered")
+    @_action_schema(CompleteSerializer, "Answer the named parts; the last closes it")
     @action(detail=True, methods=["post"])
     def complete(self, request: HttpRequest, pk: str) -> Response:
-        body = self._body(NoteFieldSerializer)
-        return self._act(pk, lifecycle.request_complete, note=body["note"])
+        body = self._body(CompleteSerializer)
+        return self._act(pk, lifecycle.request_complete, note=body["note"], kinds=body.get("kinds"))
 
     @_action_schema(DenySerializer, "Refuse, on a ground the subject is told")
     @action(detail=True, methods=["post"])

@@ -17,14 +17,14 @@ from django.utils import timezone
 from routing.clock import REGIMES, applicable_regime
 from routing.domain.tokens import token_hash
 from routing.identifiers import InvalidIdentifier, normalise_phone
-from routing.models import Channel, EventType, Organisation, Request, Route, Status
+from routing.models import Channel, EventType, Organisation, Request, RequestPart, Route, Status
 from routing.planning import Plan, PlanningError
 from routing.selectors.deadlines import local_today
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
 from routing.services.actors import Actor
 from routing.services.consequences import Entry, events_record
-from routing.services.requests.dates import set_dates
+from routing.services.requests.dates import request_parts, save_parts, set_dates
 from routing.services.requests.references import next_reference
 from routing.services.requests.routes import (
     forward,
@@ -44,6 +44,8 @@ class Received:
     token: str
     # The routes as stored, in position order.
     routes: tuple[Route, ...] = ()
+    # Its parts as stored, one per kind.
+    parts: tuple[RequestPart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -290,10 +292,13 @@ def request_receive(
             request.status = Status.IN_PROGRESS
         request.possible_duplicate_of = duplicate
         request.save()
+        save_parts(request)
         insert_routes(routes)
         entries = _receipt_entries(
             request, by, checked.plan, first_status, forwarded, duplicate, gpc
         )
         extra = {"token": token, "routes": routes, "confirm": confirm_address}
         events_record(request, entries, status_before=first_status, extra=extra, new=True)
-    return Received(request=request, token=token, routes=tuple(routes))
+    return Received(
+        request=request, token=token, routes=tuple(routes), parts=tuple(request_parts(request))
+    )

@@ -3,6 +3,7 @@ row, recompute its dates, then record the event, which sends what it causes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from routing.clock import REGIMES
-from routing.domain.denials import DENIAL_GROUNDS
+from routing.domain.denials import DENIAL_GROUNDS, IDENTITY_GROUND
 from routing.domain.transitions import TRANSITIONS, TransitionError
 from routing.identifiers import InvalidIdentifier
 from routing.models import (
     Event,
     EventType,
+    PartStatus,
     Request,
     RouteStatus,
     Status,
@@ -23,6 +25,7 @@ from routing.models import (
 )
 from routing.planning import PlanningError
 from routing.selectors.deadlines import local_today
+from routing.selectors.identity import identity_asked
 from routing.selectors.planning import plan_for
 from routing.selectors.registry import DatabaseRegistry
 from routing.selectors.staff import is_assignable
@@ -31,10 +34,19 @@ from routing.services.consequences import Entry, event_record, events_record
 from routing.services.requests.dates import (
     close_pause,
     dates_data,
+    request_parts,
+    save_parts,
     set_dates,
     sync_route_dates,
 )
 from routing.services.requests.locking import locked
+from routing.services.requests.parts import (
+    chosen_parts,
+    close_parts,
+    extend_parts,
+    kinds_data,
+    open_parts,
+)
 from routing.services.requests.routes import (
     forward,
     forward_entries,
@@ -51,10 +63,12 @@ def _start_work(request: Request) -> None:
         request.status = Status.IN_PROGRESS
 
 
-def _close(request: Request, action: str) -> None:
+def _close(request: Request, action: str, part_status: str = PartStatus.CLOSED) -> None:
+    """Close the request and its open parts (their dates stay as they were)."""
     request.status = str(TRANSITIONS[action].to)
     request.closed_at = timezone.now()
     request.paused_since = None
+    close_parts(open_parts(request), part_status, request.closed_at)
 
 
 def request_verify(
@@ -70,6 +84,7 @@ def request_verify(
         req.verification = method
         set_dates(req)
         req.save()
+        save_parts(req)
         sync_route_dates(req)
         # Forwarded before the events are written, so the acknowledgement says where each
         # part went.
@@ -154,6 +169,7 @@ def request_resume(*, request: Request, by: Actor, note: str = "") -> Request:
         req.status = Status.IN_PROGRESS
         set_dates(req)
         req.save()
+        save_parts(req)
         sync_route_dates(req)
         restart: dict[str, Any] = {"restarted_on": restarted_on.isoformat()} if restarted_on else {}
         event_record(
@@ -169,29 +185,28 @@ def request_resume(*, request: Request, by: Actor, note: str = "") -> Request:
     return request
 
 
-def request_extend(*, request: Request, by: Actor, reason: str) -> Request:
-    """Extend once, with reasons, before the first due date passes."""
+def request_extend(
+    *, request: Request, by: Actor, reason: str, kinds: Sequence[str] | None = None
+) -> Request:
+    """Extend once, with reasons, before the first due date passes: the named parts, or
+    every open part that can still be extended."""
     if not reason.strip():
         raise ValidationError({"reason": "Give the reasons the subject will be told."})
     with locked(request, "extend") as found:
         req = found.request
-        if req.extended_at is not None:
-            raise TransitionError("This request was already extended; the law allows it once.")
-        if req.extended_due_on is None:
-            raise TransitionError(f"{req.regime} has no extension.", code="no_extension")
-        today = local_today(req.organisation)
-        if today > req.due_on:
-            raise TransitionError(
-                f"The first due date, {req.due_on.isoformat()}, has passed; an extension "
-                "must be notified before it.",
-                code="too_late",
-            )
-        req.extended_at = timezone.now()
-        req.extension_reason = reason.strip()
+        parts = extend_parts(req, kinds, reason.strip(), timezone.now())
         set_dates(req)
         req.save()
+        save_parts(req)
         sync_route_dates(req)
-        event_record(req, by, EventType.EXTENDED, reason=req.extension_reason, **dates_data(req))
+        event_record(
+            req,
+            by,
+            EventType.EXTENDED,
+            reason=reason.strip(),
+            **kinds_data(req, parts),
+            **dates_data(req),
+        )
     return request
 
 
@@ -209,6 +224,7 @@ def request_override_regime(*, request: Request, by: Actor, regime: str, reason:
         req.regime_reason = f"Set by staff: {reason.strip()}"
         set_dates(req)
         req.save()
+        save_parts(req)
         sync_route_dates(req)
         event_record(
             req,
@@ -221,25 +237,45 @@ def request_override_regime(*, request: Request, by: Actor, regime: str, reason:
     return request
 
 
-def request_complete(*, request: Request, by: Actor, note: str = "") -> Request:
+def request_complete(
+    *, request: Request, by: Actor, note: str = "", kinds: Sequence[str] | None = None
+) -> Request:
+    """Complete the named parts (every open part when ``kinds`` is absent); the request is
+    completed with its last open part, and until then is due with its earliest open one."""
     with locked(request, "complete") as found:
-        req = found.request
+        req, now = found.request, timezone.now()
+        parts = chosen_parts(req, kinds)
+        last = len(parts) == len(open_parts(req))
         waiting = [
             route.scope.key
             for route in req.routes.select_related("scope")
             if route.status in (RouteStatus.PENDING, RouteStatus.NEEDS_CUSTOMER)
         ]
-        if waiting:
+        if waiting and last:
             raise TransitionError(
                 f"Routes still to act on: {', '.join(waiting)}. Mark them sent, done or not "
                 "applicable first.",
                 code="routes_open",
             )
-        req.status = Status.COMPLETED
-        req.closed_at = timezone.now()
-        req.outcome_note = note
+        close_parts(parts, PartStatus.DONE, now)
+        if last:
+            req.status = Status.COMPLETED
+            req.closed_at = now
+            req.outcome_note = note
+        else:
+            _start_work(req)
+        set_dates(req)
         req.save()
-        event_record(req, by, EventType.COMPLETED, status_before=found.status_before, note=note)
+        save_parts(req)
+        sync_route_dates(req)
+        event_record(
+            req,
+            by,
+            EventType.COMPLETED,
+            status_before=found.status_before,
+            note=note,
+            **kinds_data(req, parts),
+        )
     return request
 
 
@@ -250,10 +286,21 @@ def request_deny(*, request: Request, by: Actor, ground: str, note: str = "") ->
         )
     with locked(request, "deny") as found:
         req = found.request
-        _close(req, "deny")
+        if ground == IDENTITY_GROUND and not identity_asked(req):
+            raise ValidationError(
+                {
+                    "ground": "The subject was never asked for proof of identity: pause the "
+                    "request for identity first, or choose another ground."
+                }
+            )
+        _close(req, "deny", PartStatus.REFUSED)
+        for part in request_parts(req):
+            if part.status == PartStatus.REFUSED and not part.denial_ground:
+                part.denial_ground = ground
         req.denial_ground = ground
         req.outcome_note = note
         req.save()
+        save_parts(req)
         event_record(
             req, by, EventType.DENIED, status_before=found.status_before, ground=ground, note=note
         )
@@ -266,6 +313,7 @@ def request_withdraw(*, request: Request, by: Actor, note: str = "") -> Request:
         _close(req, "withdraw")
         req.outcome_note = note
         req.save()
+        save_parts(req)
         event_record(req, by, EventType.WITHDRAWN, status_before=found.status_before, note=note)
     return request
 
@@ -284,11 +332,17 @@ def request_mark_duplicate(*, request: Request, by: Actor, of: Request | None = 
                 break
             seen.add(original.pk)
             original = Request.objects.get(pk=original.duplicate_of_id)
-        if original.pk == req.pk or original.organisation_id != req.organisation_id:
+        if original.pk == req.pk:
+            raise TransitionError(
+                f"{req.reference} cannot be a duplicate of itself: name the earlier request.",
+                code="self_duplicate",
+            )
+        if original.organisation_id != req.organisation_id:
             raise TransitionError("A request duplicates another request of its organisation.")
         _close(req, "duplicate")
         req.duplicate_of = original
         req.save()
+        save_parts(req)
         event_record(
             req,
             by,
@@ -306,6 +360,7 @@ def request_expire_unverified(*, request: Request, by: Actor | None = None) -> R
         _close(req, "expire")
         erase_personal_data(req)
         req.save()
+        save_parts(req)
         event_record(
             req, by or Actor.system(), EventType.EXPIRED, status_before=found.status_before
         )

@@ -11,9 +11,10 @@ from datetime import date, datetime
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from routing.domain.denials import DENIAL_GROUNDS, denial_text
-from routing.domain.vocabulary import day_format, kind_label, translated
+from routing.domain.vocabulary import authority_words, day_format, kind_label, translated
 from routing.models import (
     Organisation,
     Request,
@@ -199,3 +200,67 @@ def denial_sentence(request: Request) -> str:
 def kinds_text(request: Request) -> str:
     """The kinds in the regime's own words, as the subject's pages name them."""
     return ", ".join(kind_labels(request))
+
+
+def part_labels(request: Request, kinds: Sequence[str] | None) -> list[str]:
+    """The parts an event acted on, in the regime's words; empty when it covers the whole
+    request (the event names no kinds)."""
+    return [kind_label(request.regime, kind) for kind in kinds or () if kind]
+
+
+def refusal_text(request: Request, ground: str = "") -> str:
+    """The words the subject reads for a ground of refusal (the request's, unless the
+    event refused some parts on its own ground)."""
+    found = DENIAL_GROUNDS.get(ground or request.denial_ground)
+    if found is None:
+        return ""
+    organisation = request.organisation
+    return _(found.subject_text).format(
+        organisation=organisation.name,
+        authority=authority_words(organisation.authority_name),
+        authority_url=organisation.authority_url or "",
+    )
+
+
+# What the organisation does alongside a forward, as its customer reads it. Tasks only
+# staff act on (finding the customer or a contact address) are not the customer's concern.
+_CUSTOMER_TASKS = {
+    "suppress_contact": gettext_noop(
+        "%(organisation)s puts the person's contact details on its opt-out list at once, so "
+        "they are not contacted again."
+    ),
+    "ask_customer_to_block_number": gettext_noop(
+        "%(organisation)s asks you to block the person's number so it is not called again, "
+        "and can help you block it on the platform."
+    ),
+}
+_STAFF_TASKS = ("identify_customer", "restore_contact_address", "identify_third_party")
+
+
+def customer_tasks(route: Route) -> list[str]:
+    words = {"organisation": route.request.organisation.name}
+    lines = []
+    for task in route.tasks:
+        code = task.get("code", "")
+        if code in _CUSTOMER_TASKS:
+            lines.append(_(_CUSTOMER_TASKS[code]) % words)
+        elif code not in _STAFF_TASKS and task.get("text"):
+            lines.append(str(task["text"]))
+    return lines
+
+
+_IDENTIFIER_NAMES = {
+    "phone": gettext_noop("phone number"),
+    "whatsapp": gettext_noop("WhatsApp number"),
+    "website": gettext_noop("website"),
+    "email": gettext_noop("email address"),
+}
+
+
+def identifiers_text(identifiers: dict[str, str]) -> str:
+    """What the subject gave to find their data, named in the active language."""
+    return ", ".join(
+        f"{_(_IDENTIFIER_NAMES[key]) if key in _IDENTIFIER_NAMES else key}: {value}"
+        for key, value in identifiers.items()
+        if value
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -109,6 +110,13 @@ class Organisation(models.Model):
     remind_when_overdue = models.BooleanField(
         default=True, help_text="Remind each working day a request is overdue."
     )
+    customer_language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of emails to customers (forwards, follow-ups, closures) and "
+        "of their acknowledgement page. Empty: the service's default language.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +129,12 @@ class Organisation(models.Model):
     @property
     def contact_missing(self) -> bool:
         return not self.privacy_email
+
+    @property
+    def language_for_customers(self) -> str:
+        """The organisation has no language of its own: customers read the service's
+        default unless staff chose theirs."""
+        return self.customer_language or settings.LANGUAGE_CODE
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

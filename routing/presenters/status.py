@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from routing.clock import REGIMES
-from routing.domain.vocabulary import translated
+from routing.domain.vocabulary import kind_label, translated
 from routing.domain.wording import (
     RouteLine,
     denial_sentence,
@@ -27,11 +27,16 @@ from routing.models import (
     Event,
     EventType,
     Organisation,
+    PartStatus,
     Request,
+    RequestPart,
     Route,
     RouteAction,
+    RouteStatus,
     Status,
+    TargetType,
 )
+from routing.presenters.identifiers import identifier_rows
 from routing.selectors.status import request_for_token
 
 
@@ -42,6 +47,17 @@ class TimelineEntry:
     text: str
     # Words someone wrote (the subject's answer, the organisation's reason), shown quoted.
     quote: str = ""
+
+
+@dataclass(frozen=True)
+class PartLine:
+    """One kind of the request: its outcome, or the date it is due by."""
+
+    label: str
+    status: str
+    outcome: str
+    on: date | None = None
+    extended: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,10 @@ class StatusPage:
     # What the subject wrote, as they wrote it (emptied by the retention purge).
     message: str = ""
     call_time: str = ""
+    parts: list[PartLine] = field(default_factory=list)
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
+    # Closed as a duplicate: the reference of the request it was handled with.
+    merged_into: str = ""
 
     @property
     def can_answer(self) -> bool:
@@ -103,6 +123,10 @@ def _entry(request: Request, event: Event, routes: dict[str, Route]) -> Timeline
             quote = str(data.get("note", ""))
         else:
             text = _("%(organisation)s resumed work on your request.") % words
+    elif kind == EventType.EXTENDED and data.get("kinds"):
+        words["parts"] = _part_names(request, data["kinds"])
+        text = _("%(organisation)s extended the deadline for: %(parts)s.") % words
+        quote = str(data.get("reason", ""))
     elif kind == EventType.EXTENDED:
         due = data.get("effective_due_on")
         words["date"] = when(date.fromisoformat(due)) if isinstance(due, str) else ""
@@ -131,6 +155,9 @@ def _entry(request: Request, event: Event, routes: dict[str, Route]) -> Timeline
             text = _("%(organisation)s found the company concerned: %(target)s.") % words
         else:
             return None
+    elif kind == EventType.COMPLETED and data.get("kinds"):
+        words["parts"] = _part_names(request, data["kinds"])
+        text = _("%(organisation)s answered: %(parts)s.") % words
     elif kind == EventType.COMPLETED:
         text = _("%(organisation)s completed your request.") % words
     elif kind == EventType.DENIED:
@@ -139,8 +166,13 @@ def _entry(request: Request, event: Event, routes: dict[str, Route]) -> Timeline
     elif kind == EventType.WITHDRAWN:
         text = _("You withdrew your request.") if by_subject else _("Your request was withdrawn.")
     elif kind == EventType.MARKED_DUPLICATE:
+        words["reference"] = str(data.get("of", ""))
         text = (
-            _("%(organisation)s found that this request repeats an earlier one of yours.") % words
+            _(
+                "%(organisation)s found that this request repeats your earlier request "
+                "%(reference)s, and answers you there."
+            )
+            % words
         )
     elif kind == EventType.EXPIRED:
         text = _("Your request expired because your email address was not confirmed in time.")
@@ -163,11 +195,54 @@ def _timeline(request: Request, routes: list[Route]) -> list[TimelineEntry]:
     return [entry for entry in entries if entry is not None]
 
 
+def _part_names(request: Request, kinds: object) -> str:
+    names = kinds if isinstance(kinds, list) else []
+    return ", ".join(kind_label(request.regime, str(kind)) for kind in names)
+
+
+def _part_line(request: Request, part: RequestPart) -> PartLine:
+    organisation = request.organisation
+    label = kind_label(request.regime, part.kind)
+    closed_on = local_date(organisation, part.closed_at) if part.closed_at else None
+    if part.status == PartStatus.DONE:
+        return PartLine(label, part.status, _("Answered on"), closed_on)
+    if part.status == PartStatus.REFUSED:
+        return PartLine(label, part.status, _("Refused on"), closed_on)
+    if part.status == PartStatus.CLOSED:
+        return PartLine(label, part.status, _("Closed without an answer on"), closed_on)
+    if request.status == Status.UNVERIFIED:
+        # No promise before the subject confirms: the clock has not started.
+        return PartLine(label, part.status, _("Starts once you confirm your address"))
+    return PartLine(
+        label,
+        part.status,
+        _("Answer due by"),
+        part.effective_due_on,
+        extended=part.extended_at is not None,
+    )
+
+
+def _closed_route_line(route: Route, line: RouteLine) -> RouteLine:
+    """On a closed request a route still to act on promises nothing any more."""
+    acted = route.status in (RouteStatus.SENT, RouteStatus.ACKNOWLEDGED, RouteStatus.DONE)
+    if (
+        acted
+        or route.status == RouteStatus.NOT_APPLICABLE
+        or route.target_type == (TargetType.THIRD_PARTY)
+    ):
+        return line
+    words = {"data": translated(route.scope.name)}
+    return RouteLine(_("Nothing more is done about your %(data)s: the request is closed.") % words)
+
+
 def status_page(request: Request) -> StatusPage:
     routes = list(request.routes.select_related("scope").order_by("position"))
+    parts = list(request.parts.order_by("position"))
     regime = REGIMES.get(request.regime)
+    is_open = request.status in OPEN_STATUSES
     dates: list[tuple[str, date]] = [(pgettext("date", "Received"), request.received_on)]
-    if request.status not in (Status.WITHDRAWN, Status.EXPIRED, Status.DUPLICATE):
+    # Several parts show their own dates below; one part keeps the single date line.
+    if is_open and request.status != Status.UNVERIFIED and len(parts) <= 1:
         dates.append((_("Answer due by"), request.effective_due_on))
         if (
             request.opt_out_due_on
@@ -182,12 +257,23 @@ def status_page(request: Request) -> StatusPage:
         and request.events.filter(type=EventType.GPC_SIGNAL).exists()
     )
     message, call_time = split_details(request.details)
+    lines = [route_line(request, route) for route in routes]
+    if not is_open:
+        lines = [_closed_route_line(r, line) for r, line in zip(routes, lines, strict=True)]
+    merged_into = ""
+    if request.status == Status.DUPLICATE and request.duplicate_of_id is not None:
+        merged_into = (
+            Request.objects.filter(pk=request.duplicate_of_id)
+            .values_list("reference", flat=True)
+            .first()
+            or ""
+        )
     return StatusPage(
         request=request,
         organisation=request.organisation,
         status_text=status_text(request.status),
         kinds=kind_labels(request),
-        routes=[route_line(request, route) for route in routes],
+        routes=lines,
         timeline=_timeline(request, routes),
         question=request.pause_reason if request.status == Status.AWAITING_SUBJECT else "",
         denial=denial_sentence(request) if request.status == Status.DENIED else "",
@@ -200,6 +286,11 @@ def status_page(request: Request) -> StatusPage:
         dates=dates,
         message=message,
         call_time=call_time,
+        parts=[_part_line(request, part) for part in parts]
+        if len(parts) > 1 or not is_open
+        else [],
+        identifiers=identifier_rows(request),
+        merged_into=merged_into,
     )
 
 

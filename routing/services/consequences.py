@@ -19,14 +19,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from routing.domain.registry_snapshot import registry_snapshot
-from routing.models import Event, EventType, OutboundMessage, Request, Route, Status
+from routing.models import (
+    CLOSED_STATUSES,
+    Event,
+    EventType,
+    OutboundMessage,
+    Request,
+    Route,
+    RouteStatus,
+    Status,
+    TargetType,
+)
 from routing.services import messages
 from routing.services.actors import Actor
 from routing.services.outbox import message_store, messages_store_new
@@ -54,7 +64,8 @@ class Occasion:
         return self.event.data if isinstance(self.event.data, dict) else {}
 
 
-EmailRule = Callable[[Occasion], OutboundMessage | None]
+# An email, or one each for several recipients (the customers of a request), or none.
+EmailRule = Callable[[Occasion], OutboundMessage | Sequence[OutboundMessage] | None]
 # The webhook's type and data, or None when it is not sent this time.
 WebhookRule = Callable[[Occasion], tuple[str, dict[str, Any]] | None]
 
@@ -119,6 +130,9 @@ def forward_to_customer(o: Occasion) -> OutboundMessage | None:
 
 
 def forward_follow_up(o: Occasion) -> OutboundMessage | None:
+    """Not once the request is closed: the customer was told it ended."""
+    if _req(o).status in CLOSED_STATUSES:
+        return None
     return messages.forward_follow_up(_route(o))
 
 
@@ -126,16 +140,78 @@ def clarification_requested(o: Occasion) -> OutboundMessage | None:
     return messages.clarification_requested(_req(o), o.key, str(o.data.get("reason", "")))
 
 
+def _kinds(o: Occasion) -> list[str] | None:
+    """The parts an event acted on; None when it covers the whole request."""
+    kinds = o.data.get("kinds")
+    return [str(k) for k in kinds] if isinstance(kinds, list) and kinds else None
+
+
+def _day(o: Occasion, name: str) -> date | None:
+    value = o.data.get(name)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def extension_notice(o: Occasion) -> OutboundMessage | None:
-    return messages.extension_notice(_req(o), o.key)
+    return messages.extension_notice(
+        _req(o),
+        o.key,
+        kinds=_kinds(o),
+        due_on=_day(o, "due_on"),
+        new_due_on=_day(o, "effective_due_on"),
+    )
 
 
 def request_completed(o: Occasion) -> OutboundMessage | None:
-    return messages.request_completed(_req(o), o.key)
+    return messages.request_completed(_req(o), o.key, kinds=_kinds(o))
 
 
 def request_denied(o: Occasion) -> OutboundMessage | None:
-    return messages.request_denied(_req(o), o.key)
+    return messages.request_denied(
+        _req(o), o.key, kinds=_kinds(o), ground=str(o.data.get("ground") or "")
+    )
+
+
+def request_duplicate(o: Occasion) -> OutboundMessage | None:
+    original = _req(o).duplicate_of
+    reference = original.reference if original is not None else str(o.data.get("of", ""))
+    return messages.request_duplicate(_req(o), o.key, reference)
+
+
+_OUTCOMES: dict[str, messages.Outcome] = {
+    EventType.COMPLETED: "completed",
+    EventType.DENIED: "denied",
+    EventType.WITHDRAWN: "withdrawn",
+    EventType.MARKED_DUPLICATE: "duplicate",
+}
+
+
+def customers_told_of_outcome(o: Occasion) -> list[OutboundMessage]:
+    """Each customer the request was forwarded to, and who has not answered it yet, hears
+    how it ended: they must not act on a refused or withdrawn request for nothing."""
+    routes = (
+        _req(o)
+        .routes.filter(
+            target_type=TargetType.CUSTOMER,
+            status__in=[RouteStatus.SENT, RouteStatus.ACKNOWLEDGED],
+        )
+        .select_related("scope", "customer")
+        .order_by("position")
+    )
+    original = _req(o).duplicate_of
+    built = (
+        messages.customer_outcome(
+            route,
+            f"customer_outcome:{route.pk}:{o.event.pk}",
+            _OUTCOMES[o.event.type],
+            kinds=_kinds(o),
+            original=original.reference if original is not None else "",
+        )
+        for route in routes
+    )
+    return [message for message in built if message is not None]
 
 
 def routes_summary(o: Occasion) -> OutboundMessage | None:
@@ -213,10 +289,14 @@ CONSEQUENCES: dict[EventType, Row] = {
     EventType.RESUMED: Row(webhooks=_STATUS),
     EventType.EXTENDED: Row(emails=(extension_notice,), webhooks=_STATUS),
     EventType.REGIME_OVERRIDDEN: Row(webhooks=_STATUS),
-    EventType.COMPLETED: Row(emails=(request_completed,), webhooks=_STATUS),
-    EventType.DENIED: Row(emails=(request_denied,), webhooks=_STATUS),
-    EventType.WITHDRAWN: Row(webhooks=_STATUS),
-    EventType.MARKED_DUPLICATE: Row(webhooks=_STATUS),
+    EventType.COMPLETED: Row(
+        emails=(request_completed, customers_told_of_outcome), webhooks=_STATUS
+    ),
+    EventType.DENIED: Row(emails=(request_denied, customers_told_of_outcome), webhooks=_STATUS),
+    EventType.WITHDRAWN: Row(emails=(customers_told_of_outcome,), webhooks=_STATUS),
+    EventType.MARKED_DUPLICATE: Row(
+        emails=(request_duplicate, customers_told_of_outcome), webhooks=_STATUS
+    ),
     EventType.EXPIRED: Row(webhooks=_STATUS),
     EventType.PURGED: Row(),
     EventType.NOTE: Row(),
@@ -247,6 +327,13 @@ class Entry:
     type: EventType
     data: Mapping[str, Any] = field(default_factory=dict)
     route: Route | None = None
+
+
+def _built(rule: EmailRule, occasion: Occasion) -> list[OutboundMessage]:
+    found = rule(occasion)
+    if found is None:
+        return []
+    return [found] if isinstance(found, OutboundMessage) else list(found)
 
 
 def _event(request: Request | None, entry: Entry, at: datetime) -> Event:
@@ -298,8 +385,8 @@ def events_record(
             context["status_before"] = status_before
         occasion = Occasion(event=event, request=request, route=entry.route, extra=context)
         row = CONSEQUENCES[entry.type]
-        found += [m for rule in row.emails if (m := rule(occasion)) is not None]
-        summaries += [m for rule in row.summaries if (m := rule(occasion)) is not None]
+        found += [m for rule in row.emails for m in _built(rule, occasion)]
+        summaries += [m for rule in row.summaries for m in _built(rule, occasion)]
         hooks += [h for rule in row.webhooks if (h := rule(occasion)) is not None]
     found += summaries
     if new:
@@ -375,9 +462,9 @@ def occasion_record(
     occasion = Occasion(event=event, request=request, route=route, extra=dict(extra or {}))
     stored = 0
     for email_rule in row.all_emails:
-        built = email_rule(occasion)
-        if built is not None and message_store(built) is not None:
-            stored += 1
+        for built in _built(email_rule, occasion):
+            if message_store(built) is not None:
+                stored += 1
     for webhook_rule in row.webhooks:
         hook = webhook_rule(occasion)
         if hook is not None and request is not None:

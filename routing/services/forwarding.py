@@ -12,7 +12,14 @@ from django.utils import timezone
 from routing.clock.calendars import work_calendar, zone
 from routing.clock.reminders import REMINDER_HOUR
 from routing.domain.links import ACK_MAX_AGE, ACK_SALT
-from routing.models import EventType, Request, Route, RouteAction, RouteStatus
+from routing.models import (
+    WORKING_STATUSES,
+    EventType,
+    Request,
+    Route,
+    RouteAction,
+    RouteStatus,
+)
 from routing.services.actors import Actor
 from routing.services.consequences import event_record, occasion_record
 
@@ -69,7 +76,12 @@ def follow_ups_sweep(*, now: datetime | None = None, batch_size: int = 500) -> i
     now = now or timezone.now()
     done = 0
     rows = list(
-        Route.objects.filter(status=RouteStatus.SENT, next_follow_up_at__lte=now)
+        # A closed request needs nothing more from its customers.
+        Route.objects.filter(
+            status=RouteStatus.SENT,
+            next_follow_up_at__lte=now,
+            request__status__in=WORKING_STATUSES,
+        )
         .order_by("next_follow_up_at")
         .values_list("pk", "next_follow_up_at")[:batch_size]
     )

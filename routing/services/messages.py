@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import translation
 
 from routing.clock.reminders import Reminder
-from routing.domain.denials import denial_text
+from routing.domain.authorities import authority_for
 from routing.domain.links import (
     acknowledge_url,
     admin_url,
@@ -23,8 +23,17 @@ from routing.domain.links import (
     public_url,
     status_path,
 )
-from routing.domain.vocabulary import authority_words
-from routing.domain.wording import kind_labels, kinds_text, route_lines
+from routing.domain.status_links import later_status_url
+from routing.domain.vocabulary import authority_words, translated
+from routing.domain.wording import (
+    customer_tasks,
+    identifiers_text,
+    kind_labels,
+    kinds_text,
+    part_labels,
+    refusal_text,
+    route_lines,
+)
 from routing.models import OutboundMessage, Request, Route, RouteStatus
 from routing.services.outbox import message_build
 
@@ -40,12 +49,20 @@ def staff_recipient(request: Request) -> str | None:
 def _to_subject(
     request: Request, template: str, key: str, **context: Any
 ) -> OutboundMessage | None:
+    """An email after the acknowledgement: it carries the status link (the signed one, as
+    the plain token is gone by now)."""
     if not request.subject_email:
         return None
     return message_build(
         template=template,
         recipient=request.subject_email,
-        context={"request": request, "organisation": request.organisation, **context},
+        context={
+            "request": request,
+            "organisation": request.organisation,
+            "name": request.subject_name,
+            "status_link": later_status_url(request.pk, request.status_token_hash),
+            **context,
+        },
         dedup_key=key,
         language=request.subject_language or "en",
         request=request,
@@ -107,21 +124,52 @@ def clarification_requested(request: Request, key: str, reason: str) -> Outbound
     return _to_subject(request, "clarification_requested", key, reason=reason)
 
 
-def extension_notice(request: Request, key: str) -> OutboundMessage | None:
-    return _to_subject(request, "extension_notice", key)
-
-
-def request_completed(request: Request, key: str) -> OutboundMessage | None:
+def extension_notice(
+    request: Request,
+    key: str,
+    *,
+    kinds: Sequence[str] | None = None,
+    due_on: date | None = None,
+    new_due_on: date | None = None,
+) -> OutboundMessage | None:
+    """``kinds``: the parts extended, when not the whole request; the dates are the
+    event's (the parts'), else the request's."""
     with translation.override(request.subject_language or "en"):
-        authority = authority_words(request.organisation.authority_name)
-    return _to_subject(request, "request_completed", key, authority=authority)
+        parts = part_labels(request, kinds)
+    return _to_subject(
+        request,
+        "extension_notice",
+        key,
+        parts=parts,
+        due_on=due_on or request.due_on,
+        new_due_on=new_due_on or request.effective_due_on,
+    )
 
 
-def request_denied(request: Request, key: str) -> OutboundMessage | None:
+def request_completed(
+    request: Request, key: str, *, kinds: Sequence[str] | None = None
+) -> OutboundMessage | None:
+    with translation.override(request.subject_language or "en"):
+        named = authority_for(request)
+        authority = authority_words(named.name) + (f" ({named.url})" if named.url else "")
+        parts = part_labels(request, kinds)
+    return _to_subject(request, "request_completed", key, authority=authority, parts=parts)
+
+
+def request_denied(
+    request: Request, key: str, *, kinds: Sequence[str] | None = None, ground: str = ""
+) -> OutboundMessage | None:
     # Built in Python, so translated here, in the subject's language.
     with translation.override(request.subject_language or "en"):
-        text = denial_text(request)
-    return _to_subject(request, "request_denied", key, denial_text=text)
+        text = refusal_text(request, ground)
+        parts = part_labels(request, kinds)
+    return _to_subject(request, "request_denied", key, denial_text=text, parts=parts)
+
+
+def request_duplicate(request: Request, key: str, original: str) -> OutboundMessage | None:
+    """Closed as a duplicate: the subject learns the earlier request's reference only (its
+    status link belongs to whoever made it)."""
+    return _to_subject(request, "request_duplicate", key, original=original)
 
 
 def routes_summary(request: Request, key: str) -> OutboundMessage | None:
@@ -131,42 +179,82 @@ def routes_summary(request: Request, key: str) -> OutboundMessage | None:
     return _to_subject(request, "routes_summary", f"routes_summary:{request.pk}:{key}", lines=lines)
 
 
-def _forward_context(route: Route) -> dict[str, object]:
+def _customer_context(route: Route, language: str) -> dict[str, object]:
+    """What every email to a customer names, its Python-built words in ``language``."""
     request = route.request
-    given = {**request.identifiers}
-    identifiers_text = ", ".join(f"{k}: {v}" for k, v in given.items() if v)
+    with translation.override(language):
+        kinds = kinds_text(request)
+        scope_name = translated(route.scope.name)
+        tasks = customer_tasks(route)
+        identifiers = identifiers_text({**request.identifiers})
     return {
         "request": request,
         "organisation": request.organisation,
         "route": route,
         "scope": route.scope,
+        "scope_name": scope_name,
         "customer": route.customer,
-        "kinds_text": kinds_text(request),
-        "identifiers_text": identifiers_text,
-        "tasks": [task["text"] for task in route.tasks if task.get("code") != "identify_customer"],
-        "acknowledge_url": acknowledge_url(route.pk),
+        "name": route.customer.name if route.customer else "",
+        "kinds_text": kinds,
+        "identifiers_text": identifiers,
+        "tasks": tasks,
+        "timezone": request.organisation.timezone,
     }
 
 
-def _to_customer(route: Route, template: str, key: str) -> OutboundMessage | None:
+def _to_customer(route: Route, template: str, key: str, **context: Any) -> OutboundMessage | None:
+    """In the language the organisation chose for its customers, whatever the subject's."""
     if route.customer is None or not route.customer.email:
         return None
+    language = route.request.organisation.language_for_customers
     return message_build(
         template=template,
         recipient=route.customer.email,
-        context=_forward_context(route),
+        context={**_customer_context(route, language), **context},
         dedup_key=key,
+        language=language,
         request=route.request,
         route=route,
     )
 
 
 def forward_to_customer(route: Route) -> OutboundMessage | None:
-    return _to_customer(route, "forward_to_customer", f"forward:{route.pk}")
+    return _to_customer(
+        route,
+        "forward_to_customer",
+        f"forward:{route.pk}",
+        acknowledge_url=acknowledge_url(route.pk),
+    )
 
 
 def forward_follow_up(route: Route) -> OutboundMessage | None:
-    return _to_customer(route, "forward_follow_up", f"forward_follow_up:{route.pk}:1")
+    return _to_customer(
+        route,
+        "forward_follow_up",
+        f"forward_follow_up:{route.pk}:1",
+        acknowledge_url=acknowledge_url(route.pk),
+    )
+
+
+Outcome = Literal["completed", "denied", "withdrawn", "duplicate"]
+
+
+def customer_outcome(
+    route: Route,
+    key: str,
+    outcome: Outcome,
+    *,
+    kinds: Sequence[str] | None = None,
+    original: str = "",
+) -> OutboundMessage | None:
+    """A customer who was forwarded the request hears how it ended (or how some of its
+    parts did, ``kinds``) and what is still theirs to do."""
+    language = route.request.organisation.language_for_customers
+    with translation.override(language):
+        parts = part_labels(route.request, kinds)
+    return _to_customer(
+        route, "customer_outcome", key, outcome=outcome, parts=parts, original=original
+    )
 
 
 def staff_task(request: Request, task: str, key: str) -> OutboundMessage | None:

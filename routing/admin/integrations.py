@@ -2,7 +2,9 @@
 
 An integration grants access to organisations' data, as a membership does, so only
 superusers see and manage integrations. Deliveries are shown to staff of the request's
-organisation, read-only, with a redeliver action.
+organisation, read-only, with a redeliver action; their filters name only the staff
+user's organisations and integrations, and what a receiver answered (which may echo
+anything) is shown to superusers only.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -21,12 +25,18 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
-from routing.admin.tenancy import SuperuserOnlyAdmin, TenantAdmin
+from routing.admin.tenancy import (
+    OrganisationListFilter,
+    SuperuserOnlyAdmin,
+    TenantAdmin,
+    visible_ids,
+)
 from routing.models import DeliveryStatus, Integration, WebhookDelivery
 from routing.services.integrations import (
     integration_revoke,
     integration_rotate_token,
     integration_save,
+    webhook_url_check,
 )
 from routing.services.webhook_delivery import delivery_redeliver
 
@@ -56,8 +66,28 @@ def token_page(request: HttpRequest, issued: list[IssuedToken]) -> HttpResponse:
     return response
 
 
+class IntegrationForm(forms.ModelForm):
+    # A URL typed without a scheme is taken as https, never http.
+    webhook_url = forms.URLField(
+        label="Webhook URL", required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Integration
+        fields = ["name", "organisations", "can_write", "webhook_url", "webhook_secret"]
+
+    def clean_webhook_url(self) -> str:
+        url: str = self.cleaned_data.get("webhook_url", "")
+        try:
+            webhook_url_check(url)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["webhook_url"]) from None
+        return url
+
+
 @admin.register(Integration)
 class IntegrationAdmin(SuperuserOnlyAdmin):
+    form = IntegrationForm
     list_display = [
         "name", "token_prefix", "access", "organisation_list", "webhook_url", "last_used_at",
         "state",
@@ -71,8 +101,6 @@ class IntegrationAdmin(SuperuserOnlyAdmin):
     ]  # fmt: skip
     readonly_fields = ["token_prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke", "rotate_token"]
-    # A webhook URL typed without a scheme is taken as https, never http.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Integration]:
         return super().get_queryset(request).prefetch_related("organisations")
@@ -137,6 +165,25 @@ class IntegrationAdmin(SuperuserOnlyAdmin):
         return token_page(request, issued) if issued else None
 
 
+class IntegrationListFilter(admin.RelatedFieldListFilter):
+    """The integration filter, listing only integrations of the user's organisations."""
+
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[Any, Any]]:
+        integrations = Integration.objects.order_by("name")
+        ids = visible_ids(request)
+        if ids is not None:
+            integrations = integrations.filter(organisations__in=ids).distinct()
+        return [(i.pk, str(i)) for i in integrations]
+
+
+def error_summary(last_error: str) -> str:
+    """The kind of failure without what follows it: "HTTP 500" of "HTTP 500: <body>", the
+    exception's name of "ConnectionError: <detail>", "Refused" of a refusal."""
+    return last_error.split(":", 1)[0]
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(TenantAdmin):
     tenant_path = "request__organisation"
@@ -144,16 +191,31 @@ class WebhookDeliveryAdmin(TenantAdmin):
         "created_at", "event_type", "integration", "request", "status", "attempts",
         "last_status_code", "next_attempt_at", "delivered_at",
     ]  # fmt: skip
-    list_filter = ["status", "event_type", "integration"]
+    list_filter = [
+        "status",
+        "event_type",
+        ("integration", IntegrationListFilter),
+        ("request__organisation", OrganisationListFilter),
+    ]
     search_fields = ["event_id", "request__reference", "integration__name"]
     list_select_related = ["integration", "request"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "event_id", "event_type", "integration", "request", "status", "attempts", "created_at",
-        "next_attempt_at", "delivered_at", "last_status_code", "last_error", "payload",
+        "next_attempt_at", "delivered_at", "last_status_code", "last_error", "last_failure",
+        "payload",
     ]  # fmt: skip
-    fields = list(readonly_fields)
     actions = ["redeliver"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The receiver's answer and the error's detail (which names the URL, a superuser's
+        # setting) are a superuser's; staff see the status code and the times.
+        hidden = "last_failure" if request.user.is_superuser else "last_error"
+        return tuple(name for name in self.readonly_fields if name != hidden)
+
+    @admin.display(description="last error")
+    def last_failure(self, obj: WebhookDelivery) -> str:
+        return error_summary(obj.last_error) if obj.last_error else "-"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from routing.admin.tenancy import (
@@ -45,6 +46,29 @@ class ContactMissingFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Shown where an organisation names no supervisory authority (Art. 77(1) GDPR).
+NO_AUTHORITY_WARNING = (
+    "No supervisory authority is named for this organisation: refusals will name the "
+    "authority of the subject's country instead. Add the lead authority's name and address "
+    "under “Law and clock” once the organisation states it."
+)
+
+
+class AuthorityMissingFilter(admin.SimpleListFilter):
+    title = "supervisory authority"
+    parameter_name = "authority"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("missing", "not named"), ("named", "named")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "missing":
+            return queryset.filter(authority_name="")
+        if self.value() == "named":
+            return queryset.exclude(authority_name="")
+        return queryset
+
+
 # Addresses typed without a scheme are taken as https, never http.
 URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.URLField: {"assume_scheme": "https"}
@@ -67,11 +91,12 @@ class OrganisationAdmin(TenantAdmin):
         "country",
         "default_regime",
         "contact",
+        "authority",
         "policy_date",
         "scope_count",
         "customer_count",
     ]
-    list_filter = [ContactMissingFilter, "default_regime", "country"]
+    list_filter = [ContactMissingFilter, AuthorityMissingFilter, "default_regime", "country"]
     search_fields = ["name", "slug", "legal_name"]
     inlines = [ScopeInline]
     formfield_overrides = URL_FIELDS
@@ -97,6 +122,7 @@ class OrganisationAdmin(TenantAdmin):
             },
         ),
         ("Policy", {"fields": ["policy_url", "policy_date"]}),
+        ("Customers", {"fields": ["customer_language"]}),
         (
             "Reminders",
             {"fields": ["team_email", "reminder_days_before", "remind_when_overdue"]},
@@ -125,6 +151,28 @@ class OrganisationAdmin(TenantAdmin):
     @admin.display(description="privacy contact")
     def contact(self, obj: Organisation) -> str:
         return _contact(obj)
+
+    @admin.display(description="supervisory authority", ordering="authority_name")
+    def authority(self, obj: Organisation) -> str:
+        if obj.authority_name:
+            return obj.authority_name
+        return format_html(
+            '<strong class="errornote">not named</strong> {}',
+            "refusals name the subject's country's authority",
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        organisation = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if not organisation.authority_name:
+            context["authority_warning"] = NO_AUTHORITY_WARNING
+        return super().change_view(request, object_id, form_url, context)
 
     @admin.display(description="scopes", ordering="scope_total")
     def scope_count(self, obj: Any) -> int:
@@ -204,9 +252,24 @@ class CustomerAdmin(TenantAdmin):
         return results, may_have_duplicates
 
 
+class CustomerIdentifierForm(forms.ModelForm):
+    class Meta:
+        model = CustomerIdentifier
+        fields = ["customer", "type", "value"]
+
+    def _post_clean(self) -> None:
+        # The model's checks read the customer's organisation; with no valid customer
+        # (blank, or not one of the user's) the customer field's error is the answer.
+        if self.cleaned_data.get("customer") is None:
+            return
+        super()._post_clean()  # type: ignore[misc]
+
+
 @admin.register(CustomerIdentifier)
 class CustomerIdentifierAdmin(TenantAdmin):
     """Which customer a number or domain finds; edited with its customer as well."""
+
+    form = CustomerIdentifierForm
 
     list_display = ["value", "type", "customer", "organisation", "warning"]
     list_filter = [("organisation", OrganisationListFilter), "type"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from routing.domain.registry_snapshot import registry_changed
 from routing.domain.tokens import token_hash
+from routing.domain.url_safety import webhook_url_problem
 from routing.models import Integration, Organisation
 from routing.signatures import secret_generate
 
@@ -64,12 +65,16 @@ def integration_assign_token(integration: Integration) -> str:
     return issued.token
 
 
-def _check_webhook_url(url: str) -> None:
+def webhook_url_check(url: str) -> None:
+    """An http or https URL of a public host; raises ValidationError keyed by the field."""
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValidationError({"webhook_url": "Enter an http or https URL."}) from None
+        problem = webhook_url_problem(url)
+        if problem is not None:
+            raise ValidationError({"webhook_url": problem})
 
 
 @transaction.atomic
@@ -84,7 +89,7 @@ def integration_create(
     """Create an integration and its token. Raises ValidationError keyed by field."""
     if not organisations:
         raise ValidationError({"organisations": "Give at least one organisation."})
-    _check_webhook_url(webhook_url)
+    webhook_url_check(webhook_url)
     integration = Integration(
         name=name.strip(),
         can_write=can_write,

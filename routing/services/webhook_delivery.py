@@ -37,6 +37,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from routing.domain.jobs import DELIVER_WEBHOOK, enqueue
+from routing.domain.url_safety import AddressRefused, checked_post
 from routing.models import (
     OPEN_STATUSES,
     DeliveryStatus,
@@ -217,7 +218,9 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
     body = delivery_body(delivery)
     headers = delivery_headers(delivery, body, int(time.time()))
     try:
-        response = requests.post(
+        # Resolved and checked on connecting (routing/domain/url_safety.py): a URL saved
+        # before the rule, or a name that now resolves inside the network, is refused.
+        response = checked_post(
             integration.webhook_url,
             data=body,
             headers=headers,
@@ -225,6 +228,9 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
             # A redirect is an answer we do not follow: the URL is what staff configured.
             allow_redirects=False,
         )
+    except AddressRefused as refused:
+        # Sending again would be refused again: the attempt counts, and it stops here.
+        return _give_up(delivery, f"Refused: {refused.message}", None)
     except requests.RequestException as error:
         return _failed_attempt(delivery, f"{type(error).__name__}: {error}"[:2000], None, now)
     if 200 <= response.status_code < 300:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import results
 
-from routing.models import ThirdParty
+from routing.models import CustomerIdentifier, Organisation, ThirdParty
 from tests.admin.helpers import admin_url, listed
+from tests.factories import CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,110 @@ def test_members_may_correct_their_own_organisation(client_a, callkom) -> None:
 
 def test_a_third_party_missing_id_answers_404(client_a) -> None:
     assert client_a.get(admin_url("thirdparty", "change", 987654)).status_code == 404
+
+
+def _result_rows(response) -> list[str]:
+    """Each changelist row's HTML, in the order of the result list."""
+    return ["".join(str(cell) for cell in row) for row in results(response.context["cl"])]
+
+
+# --- a customer's identifiers -----------------------------------------------------------------
+
+
+@pytest.fixture
+def foreign_customer(click_and_call):
+    return CustomerFactory.create(organisation=click_and_call, name="Sunset Plumbing")
+
+
+@pytest.mark.parametrize("kind", ["phone", "website", "whatsapp"])
+def test_an_identifier_without_a_customer_is_a_form_error(client_a, kind) -> None:
+    client_a.raise_request_exception = False
+    value = "sunset-plumbing.example" if kind == "website" else "+33 1 99 00 12 34"
+    before = CustomerIdentifier.objects.count()
+
+    response = client_a.post(
+        admin_url("customeridentifier", "add"), {"customer": "", "type": kind, "value": value}
+    )
+
+    assert response.status_code == 200
+    assert "customer" in response.context["adminform"].form.errors
+    assert CustomerIdentifier.objects.count() == before
+
+
+@pytest.mark.parametrize("kind", ["phone", "website", "whatsapp"])
+def test_an_identifier_for_another_organisations_customer_is_a_form_error(
+    client_a, foreign_customer, kind
+) -> None:
+    client_a.raise_request_exception = False
+    value = "sunset-plumbing.example" if kind == "website" else "+1 213 555 0100"
+
+    response = client_a.post(
+        admin_url("customeridentifier", "add"),
+        {"customer": str(foreign_customer.pk), "type": kind, "value": value},
+    )
+
+    assert response.status_code == 200
+    assert "customer" in response.context["adminform"].form.errors
+    assert not foreign_customer.identifiers.exists()
+
+
+def test_an_identifier_for_an_own_customer_is_added(client_a, callkom) -> None:
+    customer = CustomerFactory.create(organisation=callkom, name="Le Fournil")
+
+    response = client_a.post(
+        admin_url("customeridentifier", "add"),
+        {"customer": str(customer.pk), "type": "website", "value": "https://le-fournil.example/"},
+    )
+
+    assert response.status_code == 302
+    assert [(i.type, i.value) for i in customer.identifiers.all()] == [
+        ("website", "le-fournil.example")
+    ]
+
+
+# --- an organisation without a named supervisory authority ------------------------------------
+
+
+def test_an_organisation_without_an_authority_is_flagged_in_the_list(
+    admin_client, registry
+) -> None:
+    comfile = Organisation.objects.get(slug="comfile-360")
+    callkom = Organisation.objects.get(slug="callkom")
+    assert comfile.authority_name == ""
+    assert callkom.authority_name
+
+    response = admin_client.get(admin_url("organisation", "changelist"))
+
+    rows = {
+        row.slug: row_html
+        for row, row_html in zip(listed(response), _result_rows(response), strict=True)
+    }
+    assert "not named" in rows["comfile-360"]
+    assert "not named" not in rows["callkom"]
+    assert callkom.authority_name in rows["callkom"]
+    missing = listed(
+        admin_client.get(admin_url("organisation", "changelist"), {"authority": "missing"})
+    )
+    assert "comfile-360" in {o.slug for o in missing}
+    assert all(o.authority_name == "" for o in missing)
+
+
+def test_an_organisation_without_an_authority_warns_on_its_page(admin_client, registry) -> None:
+    comfile = Organisation.objects.get(slug="comfile-360")
+    callkom = Organisation.objects.get(slug="callkom")
+
+    page = admin_client.get(admin_url("organisation", "change", comfile.pk)).content.decode()
+    named = admin_client.get(admin_url("organisation", "change", callkom.pk)).content.decode()
+
+    assert 'id="authority-warning"' in page
+    assert "refusals will name the authority of the subject&#x27;s country instead" in page
+    assert 'id="authority-warning"' not in named
+
+
+def test_members_see_the_warning_on_their_own_organisation(client, registry) -> None:
+    comfile = Organisation.objects.get(slug="comfile-360")
+    client.force_login(StaffFactory(organisations=[comfile]))
+
+    page = client.get(admin_url("organisation", "change", comfile.pk)).content.decode()
+
+    assert 'id="authority-warning"' in page

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from routing.admin.tenancy import tenant_choices
 from routing.models import (
@@ -19,7 +20,9 @@ from routing.models import (
     Request,
     Route,
     Scope,
+    WorkerCheck,
 )
+from routing.services.integrations import integration_create
 from tests.admin.helpers import admin_url, filter_choices, listed
 from tests.factories import (
     CustomerFactory,
@@ -321,3 +324,60 @@ def test_identifier_form_offers_only_the_users_customers(client_a, world) -> Non
     customers = response.context["adminform"].form.fields["customer"].queryset
     assert {c.organisation_id for c in customers} == {world.alpha.pk}
     assert CustomerIdentifier.objects.filter(organisation=world.beta).exists()
+
+
+# --- webhook deliveries and worker checks ------------------------------------------------------
+
+
+def test_delivery_filters_name_only_the_users_organisations_and_integrations(
+    client_a, admin_client, staff_a, world
+) -> None:
+    for name, organisations in [
+        ("Alpha Desk", [world.alpha]),
+        ("Beta Desk", [world.beta]),
+        ("Shared Desk", [world.alpha, world.beta]),
+    ]:
+        integration_create(
+            name=name, organisations=organisations, webhook_url="https://hooks.desk.invalid/in"
+        )
+    url = admin_url("webhookdelivery", "changelist")
+
+    assert filter_choices(client_a.get(url), "integration") == ["Alpha Desk", "Shared Desk"]
+    assert "organisation" not in [s.title for s in client_a.get(url).context["cl"].filter_specs]
+    Membership.objects.create(user=staff_a, organisation=world.gamma)
+    assert filter_choices(client_a.get(url), "organisation") == ["Alpha Calls", "Gamma Calls"]
+    assert "Beta" not in client_a.get(url).content.decode()
+
+    superuser_page = admin_client.get(url)
+    assert filter_choices(superuser_page, "integration") == [
+        "Alpha Desk",
+        "Beta Desk",
+        "Shared Desk",
+    ]
+    assert filter_choices(superuser_page, "organisation") == [
+        "Alpha Calls",
+        "Beta Calls",
+        "Gamma Calls",
+    ]
+
+
+def test_worker_checks_name_only_the_users_colleagues(
+    client_a, admin_client, staff_a, staff_b, world
+) -> None:
+    colleague = StaffFactory.create(organisations=[world.alpha], username="alpha-colleague")
+    for user in (staff_a, colleague, staff_b):
+        WorkerCheck.objects.create(requested_at=timezone.now(), requested_by=user)
+    url = admin_url("workercheck", "changelist")
+
+    page = client_a.get(url).content.decode()
+    foreign = WorkerCheck.objects.get(requested_by=staff_b)
+    foreign_page = client_a.get(admin_url("workercheck", "change", foreign.pk)).content.decode()
+
+    assert f">{staff_a.username}<" in page
+    assert ">alpha-colleague<" in page
+    assert f">{staff_b.username}<" not in page
+    assert "staff outside your organisations" in page
+    assert f">{staff_b.username}<" not in foreign_page
+    superuser_page = admin_client.get(url).content.decode()
+    for name in (staff_a.username, "alpha-colleague", staff_b.username):
+        assert f">{name}<" in superuser_page

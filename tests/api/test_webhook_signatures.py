@@ -67,6 +67,13 @@ class VerifyingReceiver:
         )
 
 
+@pytest.fixture(autouse=True)
+def allow_local_receivers(settings: Any) -> None:
+    """The receivers here listen on the loopback interface, which webhooks refuse unless
+    this setting allows it."""
+    settings.DSAR_WEBHOOK_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def receiver() -> Iterator[VerifyingReceiver]:
     receiver = VerifyingReceiver()

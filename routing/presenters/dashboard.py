@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from routing.selectors.dashboard import Dashboard, OrganisationFigures, WeekCount, dashboard_for
 
@@ -110,18 +113,58 @@ def weekly_chart(
 
 
 @dataclass(frozen=True)
+class QueueLinks:
+    """The queue filtered to the requests each figure counts, so following a figure lists
+    exactly that many rows."""
+
+    open: str
+    overdue: str
+    due_this_week: str
+    clock_stopped: str
+    unconfirmed: str
+
+
+# The queue's filters matching each figure (routing/admin/requests/filters.py). Overdue
+# and due this week leave out stopped clocks, as the figures do.
+_FIGURE_FILTERS: dict[str, dict[str, str]] = {
+    "open": {"status": "open"},
+    "overdue": {"status": "open", "due": "overdue", "clock": "running"},
+    "due_this_week": {"status": "open", "due": "this_week", "clock": "running"},
+    "clock_stopped": {"status": "open", "clock": "stopped"},
+    "unconfirmed": {"status": "unverified"},
+}
+
+
+def queue_links(organisation_id: int | None = None) -> QueueLinks:
+    """Links for one organisation's figures, or for the totals (every organisation)."""
+    queue = reverse("admin:routing_request_changelist")
+    scope = {"organisation__id__exact": str(organisation_id)} if organisation_id else {}
+    return QueueLinks(
+        **{
+            figure: f"{queue}?{urlencode({**filters, **scope})}"
+            for figure, filters in _FIGURE_FILTERS.items()
+        }
+    )
+
+
+@dataclass(frozen=True)
 class Panel:
     figures: OrganisationFigures
     chart: WeeklyChart
+    links: QueueLinks
 
 
 @dataclass(frozen=True)
 class DashboardPage:
     dashboard: Dashboard
     panels: tuple[Panel, ...]
+    total_links: QueueLinks
 
 
 def dashboard_page(user: Any, *, now: datetime | None = None) -> DashboardPage:
     dashboard = dashboard_for(user, now=now)
-    panels = tuple(Panel(f, weekly_chart(f.weeks)) for f in dashboard.organisations)
-    return DashboardPage(dashboard=dashboard, panels=panels)
+    panels = tuple(
+        Panel(f, weekly_chart(f.weeks), queue_links(f.organisation.pk))
+        for f in dashboard.organisations
+    )
+    return DashboardPage(dashboard=dashboard, panels=panels, total_links=queue_links())

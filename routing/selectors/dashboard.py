@@ -27,9 +27,9 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
-from routing.clock import REGIMES
 from routing.models import CLOSED_STATUSES, OPEN_STATUSES, Organisation, Request, Status
 from routing.selectors.deadlines import local_today
+from routing.selectors.queue import CONFIRMED_OPEN_STATUSES, clock_stopped_q
 from routing.selectors.tenancy import visible_organisations
 
 WEEKS = 12
@@ -39,25 +39,6 @@ CLOSE_WINDOW = timedelta(days=90)
 # Requests the organisation answered; a withdrawal, a duplicate or an expiry is not an
 # answer, so it counts neither for nor against being on time.
 ANSWERED = (Status.COMPLETED, Status.DENIED)
-
-
-def _pause_moves_date() -> Q:
-    """Requests whose clock a pause stops: while paused they are neither overdue nor due
-    soon, since resuming moves the date. Where a law stops it only for some kinds (UK
-    GDPR: access), a request of one such kind."""
-    matches = Q(pk__in=[])
-    for key, regime in REGIMES.items():
-        if not regime.pauses_clock:
-            continue
-        if regime.pause_kinds is None:
-            matches |= Q(regime=key)
-        else:
-            for kind in sorted(regime.pause_kinds):
-                matches |= Q(regime=key, kinds=[kind])
-    return matches
-
-
-PAUSE_MOVES_DATE = _pause_moves_date()
 
 
 @dataclass(frozen=True)
@@ -79,10 +60,32 @@ class OrganisationFigures:
     answered_on_time: int
     median_days_to_close: float | None
     weeks: tuple[WeekCount, ...]
+    # Open but not confirmed by the subject yet: not in ``open``.
+    unconfirmed: int = 0
 
     @property
     def due_this_week_until(self) -> date:
         return self.today + timedelta(days=DUE_SOON_DAYS - 1)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.answered:
+            return None
+        return round(100 * self.answered_on_time / self.answered)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The figures of every organisation shown, added up (the median over all answers)."""
+
+    open: int
+    overdue: int
+    due_this_week: int
+    clock_stopped: int
+    unconfirmed: int
+    answered: int
+    answered_on_time: int
+    median_days_to_close: float | None
 
     @property
     def on_time_percent(self) -> int | None:
@@ -97,6 +100,7 @@ class Dashboard:
     organisations: tuple[OrganisationFigures, ...]
     close_window_days: int = CLOSE_WINDOW.days
     weeks: int = WEEKS
+    total: Totals | None = None
 
 
 def _week_start(day: date) -> date:
@@ -133,17 +137,21 @@ def _open_counts(
             effective_due_on__gte=day,
             effective_due_on__lte=day + timedelta(days=DUE_SOON_DAYS - 1),
         )
-    stopped = Q(paused_since__isnull=False) & PAUSE_MOVES_DATE
+    # Unconfirmed requests are counted apart: they are not work yet, and their clock
+    # waits for the confirmation.
+    confirmed = Q(status__in=[s.value for s in CONFIRMED_OPEN_STATUSES])
+    stopped = clock_stopped_q()
     rows = (
         Request.objects.filter(
             organisation_id__in=list(today), status__in=[s.value for s in OPEN_STATUSES]
         )
         .values("organisation_id")
         .annotate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=overdue & ~stopped),
-            due_soon=Count("pk", filter=soon & ~stopped),
-            stopped=Count("pk", filter=stopped),
+            open=Count("pk", filter=confirmed),
+            overdue=Count("pk", filter=confirmed & overdue & ~stopped),
+            due_soon=Count("pk", filter=confirmed & soon & ~stopped),
+            stopped=Count("pk", filter=confirmed & stopped),
+            unconfirmed=Count("pk", filter=Q(status=Status.UNVERIFIED)),
         )
         .order_by()
     )
@@ -265,6 +273,17 @@ def dashboard_for(user: Any, *, now: datetime | None = None) -> Dashboard:
                 answered_on_time=sum(on_time for _, _, on_time in histogram),
                 median_days_to_close=_median(histogram),
                 weeks=weeks,
+                unconfirmed=counts.get("unconfirmed", 0),
             )
         )
-    return Dashboard(generated_at=now, organisations=tuple(figures))
+    total = Totals(
+        open=sum(f.open for f in figures),
+        overdue=sum(f.overdue for f in figures),
+        due_this_week=sum(f.due_this_week for f in figures),
+        clock_stopped=sum(f.clock_stopped for f in figures),
+        unconfirmed=sum(f.unconfirmed for f in figures),
+        answered=sum(f.answered for f in figures),
+        answered_on_time=sum(f.answered_on_time for f in figures),
+        median_days_to_close=_median([row for rows in histograms.values() for row in rows]),
+    )
+    return Dashboard(generated_at=now, organisations=tuple(figures), total=total)

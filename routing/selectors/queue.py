@@ -16,11 +16,13 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from routing.clock import REGIMES
 from routing.domain.transitions import allowed_actions, allowed_route_actions
 from routing.identifiers import InvalidIdentifier, normalise_phone
 from routing.models import (
     OPEN_STATUSES,
     ROUTE_OPEN_STATUSES,
+    WORKING_STATUSES,
     Customer,
     Organisation,
     Request,
@@ -28,6 +30,10 @@ from routing.models import (
     Route,
 )
 from routing.selectors.deadlines import local_today
+
+# The queue's default and the dashboard's "open": open requests the subject confirmed.
+# An unconfirmed one is not work yet (it may never be confirmed, and then expires).
+CONFIRMED_OPEN_STATUSES = WORKING_STATUSES
 
 # Days left at which the queue turns a due date amber, then red.
 AMBER_BELOW = 10
@@ -56,6 +62,31 @@ def with_queue_columns(queryset: QuerySet[Request]) -> QuerySet[Request]:
     return queryset.select_related("organisation", "assignee", "possible_duplicate_of").annotate(
         routes_to_act=Coalesce(Subquery(open_routes, output_field=IntegerField()), 0)
     )
+
+
+def _pause_moves_date() -> Q:
+    """Requests whose clock a pause stops: while paused they are neither overdue nor due
+    soon, since resuming moves the date. Where a law stops it only for some kinds (UK
+    GDPR: access), a request of one such kind."""
+    matches = Q(pk__in=[])
+    for key, regime in REGIMES.items():
+        if not regime.pauses_clock:
+            continue
+        if regime.pause_kinds is None:
+            matches |= Q(regime=key)
+        else:
+            for kind in sorted(regime.pause_kinds):
+                matches |= Q(regime=key, kinds=[kind])
+    return matches
+
+
+PAUSE_MOVES_DATE = _pause_moves_date()
+
+
+def clock_stopped_q() -> Q:
+    """Paused requests whose date the pause moves: the dashboard's "clock stopped", left
+    out of its overdue and due-this-week figures, and the queue's "clock" filter."""
+    return Q(paused_since__isnull=False) & PAUSE_MOVES_DATE
 
 
 def days_left(request: Request, now: datetime | None = None) -> int:

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from routing.models import Event, Organisation, Request
+from routing.presenters.formats import format_date
 from tests.factories import StaffFactory, make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,7 +73,7 @@ def test_staff_filter_overdue_open_and_extend_a_request(
 
     current.refresh_from_db()
     assert current.effective_due_on > first_due
-    assert current.effective_due_on.isoformat() in page.content()
+    assert format_date(current.effective_due_on) in page.content()
     timeline = page.locator("#timeline").inner_text()
     assert "extended" in timeline
     assert Event.objects.filter(request=current, type="extended").count() == 1

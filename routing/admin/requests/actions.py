@@ -30,7 +30,9 @@ from routing.admin.requests.forms import (
     PauseForm,
     RegimeForm,
 )
+from routing.domain.denials import grounds_offered
 from routing.models import Request, Route, WaitingFor
+from routing.selectors.identity import identity_asked
 from routing.selectors.staff import staff_assignable_to_each
 from routing.services.actors import Actor
 from routing.services.requests import (
@@ -261,6 +263,10 @@ class RequestActionsMixin(admin.ModelAdmin):
             kwargs["staff"] = staff_assignable_to_each(r.organisation_id for r in requests)
         elif form_class is DuplicateForm:
             kwargs["requests"] = self.get_queryset(request).exclude(pk__in=[r.pk for r in requests])
+        elif form_class is DenyForm:
+            # "Identity not verified" only where proof of identity was asked for, for all.
+            asked = bool(requests) and all(identity_asked(r) for r in requests)
+            kwargs["grounds"] = grounds_offered(identity_asked=asked)
         elif form_class is RegimeForm and len(requests) == 1:
             kwargs["initial"] = {"regime": requests[0].regime}
         return form_class(data, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -32,14 +32,57 @@ class _ChoiceFilter(admin.SimpleListFilter):
 
 
 class StatusFilter(_ChoiceFilter):
+    """Confirmed open work by default. A request whose subject has not confirmed their
+    address yet is not work yet: it has a choice of its own, as has every status."""
+
     title = "status"
     parameter_name = "status"
-    options = [("open", "open (any)"), *Status.choices]
+    DEFAULT = "open"
+    options = [
+        (DEFAULT, "open (confirmed)"),
+        (Status.UNVERIFIED.value, "unconfirmed (address not confirmed yet)"),
+        *((value, label) for value, label in Status.choices if value != Status.UNVERIFIED),
+        ("all", "any status"),
+    ]
+
+    def choices(self, changelist: Any) -> Iterator[Any]:
+        # No "All": the default is the confirmed open work, and "any status" is a choice.
+        current = self.value() if self.value() in dict(self.options) else self.DEFAULT
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup} if lookup != self.DEFAULT else {},
+                    [] if lookup != self.DEFAULT else [self.parameter_name],
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value not in dict(self.options):
+            value = self.DEFAULT
+        return self.apply(request, queryset, value)
 
     def apply(self, request: HttpRequest, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
-        if value == "open":
-            return queryset.filter(status__in=queue.OPEN_STATUSES)
+        if value == self.DEFAULT:
+            return queryset.filter(status__in=queue.CONFIRMED_OPEN_STATUSES)
+        if value == "all":
+            return queryset
         return queryset.filter(status=value)
+
+
+class ClockFilter(_ChoiceFilter):
+    """Whether the clock runs: a pause for the subject stops it where the law lets it."""
+
+    title = "clock"
+    parameter_name = "clock"
+    options = [("running", "running"), ("stopped", "stopped (waiting for the subject)")]
+
+    def apply(self, request: HttpRequest, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        if value == "stopped":
+            return queryset.filter(queue.clock_stopped_q())
+        return queryset.exclude(queue.clock_stopped_q())
 
 
 class RegimeFilter(_ChoiceFilter):

@@ -6,7 +6,6 @@ service and redirects back to the page with the outcome as a message.
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from routing.admin.requests.actions import (
@@ -35,7 +33,9 @@ from routing.admin.requests.actions import (
 )
 from routing.admin.requests.forms import CustomerForm
 from routing.admin.tenancy import NotFoundAdmin
-from routing.models import Event, Request, Route
+from routing.models import EventType, Request, Route
+from routing.presenters.events import event_sentence
+from routing.presenters.formats import format_date, format_datetime
 from routing.selectors import queue
 from routing.services.actors import Actor
 from routing.services.requests import TransitionError
@@ -135,7 +135,7 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
 
     def _page_context(self, request: HttpRequest, obj: Request) -> dict[str, Any]:
         can_act = self.has_act_permission(request)
-        zone = zoneinfo.ZoneInfo(obj.organisation.timezone)
+        zone = obj.organisation.timezone
         routes = list(
             obj.routes.select_related("scope", "customer", "third_party").order_by("position")
         )
@@ -159,8 +159,9 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
         events = [
             {
                 "event": event,
-                "at": timezone.localtime(event.created_at, zone),
-                "details": _event_details(event),
+                "at": format_datetime(event.created_at, zone),
+                "what": _type_label(event.type),
+                "details": event_sentence(event),
             }
             for event in obj.events.select_related("actor_user").order_by("created_at", "id")
         ]
@@ -181,7 +182,7 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
             "route_rows": route_rows,
             "customer_form": customer_form,
             "events": events,
-            "organisation_zone": obj.organisation.timezone,
+            "organisation_zone": zone,
             "page_actions": page_actions,
             "can_act": can_act,
         }
@@ -189,7 +190,7 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
 
 def due_html(obj: Request) -> str:
     """The due date with the days left, coloured by risk (classes in routing/admin.css)."""
-    due_on = obj.effective_due_on.isoformat()
+    due_on = format_date(obj.effective_due_on)
     if not obj.is_open:
         return format_html('<span class="due due-closed">{}</span>', due_on)
     days = queue.days_left(obj)
@@ -211,9 +212,8 @@ def due_html(obj: Request) -> str:
     )
 
 
-def _event_details(event: Event) -> str:
-    return "; ".join(
-        f"{key.replace('_', ' ')}: {value}"
-        for key, value in event.data.items()
-        if value not in (None, "", [], {})
-    )
+def _type_label(value: str) -> str:
+    try:
+        return str(EventType(value).label)
+    except ValueError:
+        return value.replace("_", " ")

@@ -7,6 +7,7 @@ that calls a lifecycle service, which checks the move, locks the row and writes 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -16,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from routing.admin.requests.filters import (
     AssigneeFilter,
+    ClockFilter,
     DueFilter,
     KindFilter,
     RegimeFilter,
@@ -24,31 +26,58 @@ from routing.admin.requests.filters import (
     StatusFilter,
 )
 from routing.admin.requests.page import RequestPageMixin, due_html
-from routing.admin.tenancy import OrganisationListFilter, TenantAdmin
+from routing.admin.requests.receive import RequestAddMixin
+from routing.admin.tenancy import OrganisationListFilter, TenantAdmin, visible_ids
 from routing.models import Request
+from routing.presenters.formats import format_date, format_datetime
 from routing.selectors import queue
 from routing.selectors.deadlines import request_deadlines
 from routing.selectors.tenancy import visible_organisations
 
 
+def _shown_date(field: str, label: str) -> Callable[[Any, Request], str | None]:
+    """A date field of the request in the admin's one format (None shows as empty)."""
+
+    @admin.display(description=label)
+    def show(self: Any, obj: Request) -> str | None:
+        return format_date(getattr(obj, field)) or None
+
+    return show
+
+
+def _shown_time(field: str, label: str) -> Callable[[Any, Request], str | None]:
+    """An instant of the request in its organisation's zone, the zone named."""
+
+    @admin.display(description=label)
+    def show(self: Any, obj: Request) -> str | None:
+        return format_datetime(getattr(obj, field), obj.organisation.timezone) or None
+
+    return show
+
+
+# Shown only once the request was extended: before, the extended date is not a promise.
+EXTENSION_FIELDS = ("extended_due_on_shown", "extended_at_shown", "extension_reason")
+
+
 @admin.register(Request)
-class RequestAdmin(RequestPageMixin, TenantAdmin):
+class RequestAdmin(RequestAddMixin, RequestPageMixin, TenantAdmin):
+    # Narrow enough for a 1280-pixel screen beside the admin's two sidebars: the date
+    # received (and the organisation, for those who see several) is shown under the
+    # reference, the assignee under the status.
     list_display = [
-        "reference",
-        "organisation",
+        "request_ref",
         "kind_list",
         "subject",
-        "received",
         "due",
         "status_label",
-        "assignee",
         "routes_to_act",
     ]
-    list_display_links = ["reference"]
+    list_display_links = ["request_ref"]
     list_filter = [
         ("organisation", OrganisationListFilter),
         StatusFilter,
         DueFilter,
+        ClockFilter,
         AssigneeFilter,
         RegimeFilter,
         KindFilter,
@@ -86,16 +115,16 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
             "Dates",
             {
                 "fields": [
-                    "received_at",
-                    "acknowledge_by",
-                    "effective_due_on",
-                    "due_on",
-                    "extended_due_on",
-                    "forward_due_on",
-                    "opt_out_due_on",
-                    "extended_at",
+                    "received_at_shown",
+                    "acknowledge_by_shown",
+                    "effective_due_on_shown",
+                    "due_on_shown",
+                    "extended_due_on_shown",
+                    "forward_due_on_shown",
+                    "opt_out_due_on_shown",
+                    "extended_at_shown",
                     "extension_reason",
-                    "paused_since",
+                    "paused_since_shown",
                     "pause_reason",
                     "paused_days",
                 ]
@@ -115,7 +144,7 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
                     "details",
                     "channel",
                     "scope_keys",
-                    "verified_at",
+                    "verified_at_shown",
                     "verification",
                 ]
             },
@@ -124,24 +153,78 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
             "Law: how each date was worked out",
             {
                 "classes": ["collapse"],
-                "fields": ["regime", "regime_reason", "restarted_on", "clock"],
+                "fields": ["regime", "regime_reason", "restarted_on_shown", "clock"],
             },
         ),
-        ("Outcome", {"fields": ["closed_at", "denial_ground", "outcome_note", "purged_at"]}),
+        (
+            "Outcome",
+            {"fields": ["closed_at_shown", "denial_ground", "outcome_note", "purged_at_shown"]},
+        ),
     ]
-    readonly_fields = ["kind_list", "clock"]
+    received_at_shown = _shown_time("received_at", "received at")
+    acknowledge_by_shown = _shown_date("acknowledge_by", "acknowledge by")
+    effective_due_on_shown = _shown_date("effective_due_on", "effective due on")
+    due_on_shown = _shown_date("due_on", "due on")
+    extended_due_on_shown = _shown_date("extended_due_on", "extended due on")
+    forward_due_on_shown = _shown_date("forward_due_on", "forward due on")
+    opt_out_due_on_shown = _shown_date("opt_out_due_on", "opt-out due on")
+    extended_at_shown = _shown_time("extended_at", "extended at")
+    paused_since_shown = _shown_time("paused_since", "paused since")
+    verified_at_shown = _shown_time("verified_at", "verified at")
+    restarted_on_shown = _shown_date("restarted_on", "restarted on")
+    closed_at_shown = _shown_time("closed_at", "closed at")
+    purged_at_shown = _shown_time("purged_at", "purged at")
+    readonly_fields = [
+        "kind_list",
+        "clock",
+        "received_at_shown",
+        "acknowledge_by_shown",
+        "effective_due_on_shown",
+        "due_on_shown",
+        "extended_due_on_shown",
+        "forward_due_on_shown",
+        "opt_out_due_on_shown",
+        "extended_at_shown",
+        "paused_since_shown",
+        "verified_at_shown",
+        "restarted_on_shown",
+        "closed_at_shown",
+        "purged_at_shown",
+    ]
 
     class Media:
-        css = {"all": ["routing/admin.css"]}
+        css = {"all": ["routing/admin.css", "routing/queue.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Request]:
         return queue.with_queue_columns(super().get_queryset(request))
 
-    # Requests arrive through the intake form and the API, change only through services,
-    # and leave only through the retention purge: the page itself is view-only.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        columns = list(super().get_list_display(request))
+        ids = visible_ids(request)
+        if ids is None or len(ids) > 1:
+            columns[columns.index("request_ref")] = "request_ref_with_organisation"
+        return columns
 
+    def get_list_display_links(
+        self, request: HttpRequest, list_display: Sequence[Any]
+    ) -> list[Any]:
+        return [list_display[0]]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.extended_at is not None:
+            return list(fieldsets)
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f not in EXTENSION_FIELDS]},
+            )
+            for name, options in fieldsets
+        ]
+
+    # Requests are entered through the add page (letters, calls, emails), the intake form
+    # and the API, all by the receive service; they change only through services and leave
+    # only through the retention purge: the change page itself is view-only.
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -162,9 +245,20 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
             '{}<br><span class="subject-email">{}</span>', obj.subject_name, obj.subject_email
         )
 
-    @admin.display(description="received", ordering="received_at")
-    def received(self, obj: Request) -> str:
-        return obj.received_on.isoformat()
+    @admin.display(description="request", ordering="received_at")
+    def request_ref(self, obj: Request) -> str:
+        return format_html(
+            '{}<br><small class="received">{}</small>', obj.reference, format_date(obj.received_on)
+        )
+
+    @admin.display(description="request", ordering="received_at")
+    def request_ref_with_organisation(self, obj: Request) -> str:
+        return format_html(
+            '{}<br><small class="received">{}</small><br><small class="organisation">{}</small>',
+            obj.reference,
+            format_date(obj.received_on),
+            obj.organisation.name,
+        )
 
     @admin.display(description="due", ordering="effective_due_on")
     def due(self, obj: Request) -> str:
@@ -172,7 +266,11 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj: Request) -> str:
-        label = obj.get_status_display()
+        label = format_html("{}", obj.get_status_display())
+        if obj.assignee:
+            label = format_html(
+                '{}<br><small class="assignee">{}</small>', label, obj.assignee.get_username()
+            )
         if obj.possible_duplicate_of and obj.is_open:
             return format_html(
                 '{}<br><small class="duplicate-flag">possible duplicate of {}</small>',
@@ -181,7 +279,7 @@ class RequestAdmin(RequestPageMixin, TenantAdmin):
             )
         return label
 
-    @admin.display(description="routes to act on", ordering="routes_to_act")
+    @admin.display(description="to act", ordering="routes_to_act")
     def routes_to_act(self, obj: Any) -> int:
         return int(obj.routes_to_act)
 

@@ -163,6 +163,27 @@ def route_mark_not_applicable(*, route: Route, by: Actor) -> Route:
     return _route_step(route, by, "not_applicable")
 
 
+def customer_set_explanation(route: Route, request: Request, customer: Customer) -> str:
+    """The route's sentence once staff named its customer, replacing the planner's (which
+    said the customer was unknown, or named another one)."""
+    scope = route.scope
+    cite = f" (policy {scope.policy_section})" if scope.policy_section else ""
+    if route.action == RouteAction.FORWARD:
+        outcome = f"the request is forwarded to {customer.name}"
+    else:
+        outcome = f"the subject is redirected to {customer.name}, which answers the request"
+    notes = scope.limits or {}
+    limits = "".join(
+        f" Limit on {kind.replace('_', ' ')}: {notes[kind].rstrip('.')}."
+        for kind in request.kinds
+        if kind in notes
+    )
+    return (
+        f"{request.organisation.name} processes {scope.name} for its customer{cite}, so "
+        f"{outcome}; staff identified {customer.name} as the customer concerned.{limits}"
+    )
+
+
 def route_set_customer(*, route: Route, customer: Customer, by: Actor) -> Route:
     """Resolve a route's target to a customer staff identified, and forward it to them."""
     with locked_route(route, "customer") as found:
@@ -176,6 +197,7 @@ def route_set_customer(*, route: Route, customer: Customer, by: Actor) -> Route:
         row.target_name = customer.name
         row.target_email = customer.email
         row.matched_by = "set by staff"
+        row.explanation = customer_set_explanation(row, found.request, customer)
         row.tasks = [t for t in row.tasks if t.get("code") != "identify_customer"]
         row.status = RouteStatus.PENDING
         row.save()

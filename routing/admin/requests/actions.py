@@ -21,18 +21,21 @@ from django.template.response import TemplateResponse
 
 from routing.admin.requests.forms import (
     AssignForm,
+    CompleteForm,
     DenyForm,
     DuplicateForm,
     ExtendForm,
     NoFieldsForm,
     NoteForm,
     NoteTextForm,
+    PartsMixin,
     PauseForm,
     RegimeForm,
 )
 from routing.domain.denials import grounds_offered
 from routing.models import Request, Route, WaitingFor
 from routing.selectors.identity import identity_asked
+from routing.selectors.parts import open_part_choices
 from routing.selectors.staff import staff_assignable_to_each
 from routing.services.actors import Actor
 from routing.services.requests import (
@@ -99,14 +102,18 @@ ACTIONS: dict[str, Action] = {
     "extend": Action(
         "Extend",
         "Extended",
-        lambda req, by, data: request_extend(request=req, by=by, reason=data["reason"]),
+        lambda req, by, data: request_extend(
+            request=req, by=by, reason=data["reason"], kinds=data.get("kinds") or None
+        ),
         ExtendForm,
     ),
     "complete": Action(
         "Complete",
         "Completed",
-        lambda req, by, data: request_complete(request=req, by=by, note=data["note"]),
-        NoteForm,
+        lambda req, by, data: request_complete(
+            request=req, by=by, note=data["note"], kinds=data.get("kinds") or None
+        ),
+        CompleteForm,
     ),
     "deny": Action(
         "Deny",
@@ -267,6 +274,8 @@ class RequestActionsMixin(admin.ModelAdmin):
             # "Identity not verified" only where proof of identity was asked for, for all.
             asked = bool(requests) and all(identity_asked(r) for r in requests)
             kwargs["grounds"] = grounds_offered(identity_asked=asked)
+        elif issubclass(form_class, PartsMixin) and len(requests) == 1:
+            kwargs["parts"] = open_part_choices(requests[0])
         elif form_class is RegimeForm and len(requests) == 1:
             kwargs["initial"] = {"regime": requests[0].regime}
         return form_class(data, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zoneinfo
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,8 +37,31 @@ class NoFieldsForm(forms.Form):
     """An action that needs no input beyond the confirmation itself."""
 
 
-class ExtendForm(forms.Form):
+class PartsMixin(forms.Form):
+    """Which parts (kinds) an action names, offered on one request with several open parts;
+    none ticked (and every bulk action) means every open part."""
+
+    def __init__(self, *args: Any, parts: Sequence[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if len(parts) > 1:
+            self.fields["kinds"] = forms.MultipleChoiceField(
+                label="Parts",
+                choices=list(parts),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="None ticked: every open part.",
+            )
+
+    def chosen_kinds(self) -> list[str] | None:
+        return list(self.cleaned_data.get("kinds") or []) or None
+
+
+class ExtendForm(PartsMixin):
     reason = _text("Reasons", help_text="The subject is told these reasons with the new date.")
+
+
+class CompleteForm(PartsMixin):
+    note = _text("Note", required=False)
 
 
 class PauseForm(forms.Form):

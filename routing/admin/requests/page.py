@@ -37,6 +37,7 @@ from routing.models import EventType, Request, Route
 from routing.presenters.events import event_sentence
 from routing.presenters.formats import format_date, format_datetime
 from routing.selectors import queue
+from routing.selectors.parts import kind_name, request_parts_list
 from routing.services.actors import Actor
 from routing.services.requests import TransitionError
 
@@ -177,8 +178,24 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
                             "form": self._action_form(request, name, [obj]),
                         }
                     )
+        parts = [
+            {
+                "kind": kind_name(obj, part.kind),
+                "status": part.get_status_display(),
+                "status_key": part.status,
+                "acknowledge_by": format_date(part.acknowledge_by),
+                "due_on": format_date(part.due_on),
+                "extended_due_on": format_date(part.extended_due_on),
+                "extended_at": format_datetime(part.extended_at, zone),
+                "closed_at": format_datetime(part.closed_at, zone),
+                "ground": part.denial_ground.replace("_", " "),
+                "explanation": part.explanation,
+            }
+            for part in request_parts_list(obj)
+        ]
         return {
             "due": due_html(obj),
+            "parts": parts,
             "route_rows": route_rows,
             "customer_form": customer_form,
             "events": events,

@@ -1,0 +1,24 @@
+"""A request's parts as staff pages read them."""
+
+from __future__ import annotations
+
+from routing.clock import REGIMES
+from routing.models import PartStatus, Request, RequestPart
+
+
+def kind_name(request: Request, kind: str) -> str:
+    regime = REGIMES.get(request.regime)
+    return (regime.label(kind) if regime else None) or kind.replace("_", " ")
+
+
+def request_parts_list(request: Request) -> list[RequestPart]:
+    return list(request.parts.order_by("position"))
+
+
+def open_part_choices(request: Request) -> list[tuple[str, str]]:
+    """(kind, name) of each open part, for a form that names the parts it acts on."""
+    return [
+        (part.kind, kind_name(request, part.kind))
+        for part in request_parts_list(request)
+        if part.status == PartStatus.OPEN
+    ]

@@ -7,14 +7,35 @@ customer is found whichever way the subject typed the number or the address.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import idna
 import phonenumbers
 
 IDENTIFIER_TYPES = ("phone", "website", "whatsapp")
+
+# C0 and C1 controls (CR and LF among them), the Unicode line and paragraph separators, and
+# the bidirectional embeddings, overrides and isolates: in a name or an address they could
+# split an email header or reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def has_control_characters(value: str) -> bool:
+    """True if ``value`` holds a line break, a control character or a bidi control."""
+    return bool(_CONTROL.search(value))
+
+
+def has_invisible_characters(value: str) -> bool:
+    """True if ``value`` holds a control character or an invisible format character
+    (zero-width space, soft hyphen, direction marks...). No email address needs one, and
+    IDNA 2003, which validates an address's domain, silently drops some of them."""
+    return has_control_characters(value) or any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value
+    )
 
 
 class InvalidIdentifier(ValueError):
@@ -162,3 +183,80 @@ def normalise_identifier(kind: str, value: str, *, default_region: str | None) -
     raise InvalidIdentifier(
         "type", f"unknown identifier type {kind!r} (valid: {', '.join(IDENTIFIER_TYPES)})"
     )
+
+
+def display_phone(e164: str) -> str:
+    """A stored E.164 number grouped for people to read: "+33199001234" gives
+    "+33 1 99 00 12 34"; anything unparsable is returned unchanged."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# Cyrillic and Greek letters drawn like Latin ones once case-folded, so that a look-alike
+# address gets no allowance of its own. The common cases, not the whole of UTS #39.
+_LOOK_ALIKES = str.maketrans(
+    {
+        unicodedata.lookup(name): latin
+        for latin, name in (
+            ("a", "CYRILLIC SMALL LETTER A"),
+            ("c", "CYRILLIC SMALL LETTER ES"),
+            ("d", "CYRILLIC SMALL LETTER KOMI DE"),
+            ("e", "CYRILLIC SMALL LETTER IE"),
+            ("g", "LATIN SMALL LETTER SCRIPT G"),
+            ("h", "CYRILLIC SMALL LETTER SHHA"),
+            ("i", "CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I"),
+            ("j", "CYRILLIC SMALL LETTER JE"),
+            ("l", "CYRILLIC SMALL LETTER PALOCHKA"),
+            ("o", "CYRILLIC SMALL LETTER O"),
+            ("p", "CYRILLIC SMALL LETTER ER"),
+            ("q", "CYRILLIC SMALL LETTER QA"),
+            ("s", "CYRILLIC SMALL LETTER DZE"),
+            ("w", "CYRILLIC SMALL LETTER WE"),
+            ("x", "CYRILLIC SMALL LETTER HA"),
+            ("y", "CYRILLIC SMALL LETTER U"),
+            ("a", "GREEK SMALL LETTER ALPHA"),
+            ("i", "GREEK SMALL LETTER IOTA"),
+            ("k", "GREEK SMALL LETTER KAPPA"),
+            ("o", "GREEK SMALL LETTER OMICRON"),
+            ("p", "GREEK SMALL LETTER RHO"),
+            ("u", "GREEK SMALL LETTER UPSILON"),
+            ("v", "GREEK SMALL LETTER NU"),
+            ("x", "GREEK SMALL LETTER CHI"),
+        )
+    }
+)
+# Full stops IDNA reads as the dot between labels (ideographic, fullwidth, halfwidth).
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+# Longer than any address the form accepts (254); bounds the work on a hostile post.
+_MAX_EMAIL_KEY_INPUT = 1000
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+def email_rate_key(value: str) -> str:
+    """One key for every spelling of the same mailbox, for the per-email intake limit.
+
+    Case and compatibility forms (NFKC, case folding), invisible format characters, a
+    "+tag" after the local part, a domain's punycode (``xn--``) or Unicode form and the
+    common Cyrillic and Greek look-alikes of Latin letters all give the same key. Not a
+    validator: a value that is no address is folded the same way and still counted.
+    """
+    text = _fold(value.strip()[:_MAX_EMAIL_KEY_INPUT]).translate(_DOTS)
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text.translate(_LOOK_ALIKES)
+    local = local.split("+", 1)[0]
+    labels = []
+    for label in domain.rstrip(".").split("."):
+        if label.startswith("xn--"):
+            # Not valid punycode: kept as typed.
+            with contextlib.suppress(UnicodeError):
+                label = label[4:].encode("ascii").decode("punycode")
+        labels.append(label)
+    return f"{local}@{_fold('.'.join(labels))}".translate(_LOOK_ALIKES)

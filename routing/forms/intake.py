@@ -13,8 +13,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from routing.clock import REGIMES
 from routing.domain.vocabulary import (
@@ -26,15 +27,23 @@ from routing.domain.vocabulary import (
     split_country,
     translated,
 )
-from routing.forms.fields import PlainSelect, SingleLineEmailField, SingleLineField
+from routing.forms.fields import LongTextField, PlainSelect, SingleLineEmailField, SingleLineField
 from routing.identifiers import InvalidIdentifier, normalise_domain, normalise_phone
 from routing.models import Organisation, Scope
+from routing.presenters.identifiers import phone_label
 from routing.services.intake import IntakeSubmission
 
 MAX_DETAILS = 5000
 HONEYPOT = "homepage"
 # A hidden field that says "I saw the warning; this number is right as typed".
 CONFIRMED_SUFFIX = "_as_typed"
+
+# The hints' example numbers, written as a phone shows a call from the organisation's
+# country, from the ranges kept for fiction that the phone check (phonenumbers) accepts as
+# valid; tests/intake/test_phone_examples.py reads each through the form.
+CALLER_EXAMPLES = {"FR": "01 99 00 12 34", "GB": "020 7946 0123", "US": "(213) 555-0142"}
+CALLER_EXAMPLE_INTERNATIONAL = "+33 1 99 00 12 34"
+WHATSAPP_EXAMPLE = "+44 20 7946 0123"
 
 # Identifier fields, in the order shown, and the scope identifier type each one fills.
 IDENTIFIER_FIELDS = (
@@ -58,6 +67,12 @@ class Choice:
 def regime_for_form(organisation: Organisation) -> str:
     """The kinds are named in the words of the organisation's own regime."""
     return organisation.default_regime if organisation.default_regime in REGIMES else "gdpr"
+
+
+def caller_example(organisation: Organisation) -> str:
+    """A number that called, as the subject's phone shows it: national to the organisation's
+    country, which the form also reads it against."""
+    return CALLER_EXAMPLES.get(organisation.country, CALLER_EXAMPLE_INTERNATIONAL)
 
 
 def offered_kinds(organisation: Organisation, *, gpc: bool) -> list[str]:
@@ -91,11 +106,20 @@ class IntakeForm(forms.Form):
         widget=PlainSelect,
         help_text=gettext_lazy("It decides which privacy law applies and your answer's deadline."),
     )
-    details = forms.CharField(
+    details = LongTextField(
         label=gettext_lazy("Anything else we should know"),
         max_length=MAX_DETAILS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "max_length": ngettext_lazy(
+                "Your text has %(show_value)d character; the limit is %(limit_value)d. "
+                "Shorten it, then send the form again.",
+                "Your text has %(show_value)d characters; the limit is %(limit_value)d. "
+                "Shorten it, then send the form again.",
+                "show_value",
+            )
+        },
     )
     # Hidden from people by the stylesheet; a bot that fills every field fills this one.
     homepage = forms.CharField(
@@ -143,17 +167,17 @@ class IntakeForm(forms.Form):
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
         country.choices = [("", _("Choose a country")), *country_choices()]
+        self.fields["details"].help_text = _("Up to %(limit)s characters.") % {
+            "limit": number_format(MAX_DETAILS, force_grouping=True)
+        }
         needed = {kind for scope in scopes for kind in scope.identifier_types}
         if "phone" in needed:
-            # Callkom's agents call people; elsewhere the subject called the business.
-            called_by = any(scope.identifier_types[:1] == ["phone"] for scope in scopes)
             self.fields["caller_phone"] = SingleLineField(
-                label=_("The phone number that called you")
-                if called_by
-                else _("The business's phone number"),
+                label=phone_label(scopes),
                 max_length=40,
                 required=False,
-                help_text=_("As it appeared on your phone, e.g. 01 99 00 12 34."),
+                help_text=_("As it appeared on your phone, e.g. %(example)s.")
+                % {"example": caller_example(organisation)},
             )
             self.fields["call_time"] = SingleLineField(
                 label=_("When the call came"),
@@ -173,7 +197,8 @@ class IntakeForm(forms.Form):
                 label=_("The business's WhatsApp number"),
                 max_length=40,
                 required=False,
-                help_text=_("The number that wrote to you, e.g. +44 7700 900123."),
+                help_text=_("The number that wrote to you, e.g. %(example)s.")
+                % {"example": WHATSAPP_EXAMPLE},
             )
         self.order_fields(
             [

@@ -1,11 +1,12 @@
 """The public intake: a subject's submission, the confirmation of their address, expiry.
 
 A submission is stored unverified with its confirmation email in one transaction. The
-email carries a signed link that holds the request's id and its status-page token (the
-token exists only at receive time; only its hash is stored), valid for seven days by
+email carries a signed link that holds the request's id and its status-page token, sealed
+(the token exists only at receive time; only its hash is stored), valid for seven days by
 default (``DSAR_UNVERIFIED_EXPIRY_DAYS``).
 Confirming verifies the request, which starts its routes, and sends the acknowledgement
-with the status link. The link works once: afterwards the request is no longer unverified.
+with the status link. Confirming happens once; until it expires, the link opened again
+leads to the status page.
 An unconfirmed request is expired and erased by the retention sweep
 (``routing.services.expiry.expire_unverified_requests``) after as many days as its link
 lasts.
@@ -21,7 +22,7 @@ from typing import Literal
 from django.core import signing
 from django.db import transaction
 
-from routing.domain.links import CONFIRM_SALT, confirmation_max_age
+from routing.domain.links import confirmation_max_age, confirmation_read
 from routing.domain.tokens import token_hash
 from routing.domain.transitions import TransitionError
 from routing.domain.wording import CALL_TIME_LINE
@@ -115,15 +116,10 @@ def intake_submit(
 def read_confirmation_code(code: str) -> tuple[Request, str] | None:
     """The request and status token a confirmation link names, or None if it is not valid:
     bad signature, too old, unknown request or token, or expired request."""
-    try:
-        payload = signing.loads(code, salt=CONFIRM_SALT, max_age=confirmation_max_age())
-    except signing.BadSignature:  # SignatureExpired included
+    found = confirmation_read(code)
+    if found is None:
         return None
-    if not isinstance(payload, dict):
-        return None
-    pk, token = payload.get("r"), payload.get("t")
-    if not isinstance(pk, int) or not isinstance(token, str):
-        return None
+    pk, token = found
     request = (
         Request.objects.select_related("organisation")
         .filter(pk=pk, status_token_hash=token_hash(token))

@@ -150,8 +150,7 @@ def request_completed(
     request: Request, key: str, *, kinds: Sequence[str] | None = None
 ) -> OutboundMessage | None:
     with translation.override(request.subject_language or "en"):
-        named = authority_for(request)
-        authority = authority_words(named.name) + (f" ({named.url})" if named.url else "")
+        authority = authority_words(authority_for(request).name)
         parts = part_labels(request, kinds)
     return _to_subject(request, "request_completed", key, authority=authority, parts=parts)
 

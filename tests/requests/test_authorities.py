@@ -78,4 +78,4 @@ def test_the_completion_email_names_the_subjects_authority(registry, by) -> None
     request_complete(request=request, by=by)
 
     email = OutboundMessage.objects.get(template="request_completed")
-    assert "Informacijski pooblaščenec (https://www.ip-rs.si)" in email.body_text
+    assert "complain to Informacijski pooblaščenec." in email.body_text

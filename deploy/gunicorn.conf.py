@@ -3,7 +3,10 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback by default: only the proxy on this host reaches gunicorn, so only it can set
+# the forwarded-for header that rate limits read. DSAR_BIND (or GUNICORN_BIND) changes it;
+# a container binds all its interfaces and publishes the port on the host's loopback.
+bind = os.environ.get("DSAR_BIND") or os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 30
@@ -14,4 +17,6 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Access lines without the secret part of status, confirmation and acknowledgement links.
+logger_class = "dsar.gunicorn_logging.RedactingLogger"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

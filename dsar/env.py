@@ -7,6 +7,7 @@ found at start-up rather than as odd behaviour later.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -89,5 +90,19 @@ def env_choice(
     if value not in choices:
         raise ImproperlyConfigured(
             f"Environment variable {name}={value!r} is not one of: {', '.join(choices)}."
+        )
+    return value
+
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def env_rate(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A rate as django-ratelimit reads it: ``10/h``, ``100/15m``, ``5/d``."""
+    value = _raw(name, environ) or default
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not a rate; write it as 10/h, 30/15m "
+            "or 5/d (count / seconds, minutes, hours or days)."
         )
     return value

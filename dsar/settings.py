@@ -9,6 +9,8 @@ allowed hosts must be given and every ``check --deploy`` warning is addressed.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +19,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from dsar.env import env_bool, env_choice, env_int, env_list, env_optional, env_str
+from dsar.client_address import parse_networks
+from dsar.env import env_bool, env_choice, env_int, env_list, env_optional, env_rate, env_str
+from routing.files.crypto import new_master_key_entry, parse_keyring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DSAR_VAR_DIR", str(BASE_DIR / "var")))
@@ -51,7 +55,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that asks staff for their second factor (dsar/admin_site.py).
+    "dsar.apps.DsarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +68,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
     "routing",
 ]
 
@@ -75,8 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: a session past the password only is anonymous outside enrolment.
+    "routing.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a lockout recorded during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it is first to see a view's exception: a database out of reach is a 503.
     "routing.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -196,28 +211,54 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Cache (rate limits, shared by every web process) -----------------------------------------
 if REDIS_URL:
+    _cache_location = env_str("CACHE_URL", REDIS_URL)
+    # A cache out of reach is skipped (rate limits, the registry snapshot): it must fail in
+    # a second, not after the system's TCP timeout.
+    _cache_options = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("CACHE_URL", REDIS_URL),
-            # A cache out of reach is skipped (rate limits, the registry snapshot): it must
-            # fail in a second, not after the system's TCP timeout.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+            "LOCATION": _cache_location,
+            "OPTIONS": _cache_options,
+        },
+        # The same Redis; its errors read as "not counted", so an outage lets people in.
+        "ratelimit": {
+            "BACKEND": "dsar.cache.FailOpenRedisCache",
+            "LOCATION": _cache_location,
+            "OPTIONS": _cache_options,
+        },
     }
-    # Django's own Redis backend increments atomically (INCR); django-ratelimit only
-    # lists third-party Redis backends as supported.
+    # django-ratelimit lists only third-party Redis backends as supported; Django's own
+    # increments atomically too. dsar.E001 (dsar/checks.py) checks what this one would
+    # have: that the rate-limit cache is shared and fails open.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # The embedded default runs one web process (runserver), so a process-local cache is
     # shared enough for rate limits; any deployment with several processes sets REDIS_URL.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-# Rate limits count per client address; behind the proxy that is the forwarded one.
-RATELIMIT_IP_META_KEY = env_str("DSAR_CLIENT_IP_HEADER", "REMOTE_ADDR")  # e.g. HTTP_X_REAL_IP
+RATELIMIT_USE_CACHE = "ratelimit"
+# Rate limits and login lockouts count per client address (dsar/client_address.py): the
+# connection's, or the one a trusted proxy forwarded.
+RATELIMIT_IP_META_KEY = "dsar.client_address.client_ip"
 RATELIMIT_VIEW = "routing.views.errors.ratelimited"
 # A cache outage must not turn people away: limits are skipped until it is back.
 RATELIMIT_FAIL_OPEN = True
+# The header a trusted proxy puts the client's address in (a META key).
+DSAR_CLIENT_IP_HEADER = env_str("DSAR_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+# Addresses or networks of the proxies whose header is believed; nobody else's is. The
+# default suits a proxy on the same host, gunicorn's only neighbour on loopback.
+DSAR_TRUSTED_PROXIES = env_list("DSAR_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+parse_networks(DSAR_TRUSTED_PROXIES, name="DSAR_TRUSTED_PROXIES")  # a typo stops the start
+
+# Public forms, per client address or per email address (django-ratelimit rates: 10/h, 30/15m).
+DSAR_INTAKE_RATE_PER_IP = env_rate("DSAR_INTAKE_RATE_PER_IP", "10/h")
+DSAR_INTAKE_RATE_PER_EMAIL = env_rate("DSAR_INTAKE_RATE_PER_EMAIL", "5/h")
+DSAR_CONFIRM_RATE_PER_IP = env_rate("DSAR_CONFIRM_RATE_PER_IP", "30/h")
+DSAR_STATUS_RATE_PER_IP = env_rate("DSAR_STATUS_RATE_PER_IP", "30/h")
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DSAR desk <privacy@localhost>")
@@ -277,6 +318,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Staff sign-in --------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign in with a password, then a code from an authenticator app (TOTP) or one of
+# their recovery codes. Production requires it; development and the tests may skip it.
+DSAR_REQUIRE_SECOND_FACTOR = env_bool("DSAR_REQUIRE_SECOND_FACTOR", not DEBUG)
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# The admin site decides itself where to send staff (dsar/admin_site.py).
+TWO_FACTOR_PATCH_ADMIN = False
+OTP_TOTP_ISSUER = "DSAR routing"
+# Failed sign-ins (a wrong password or a wrong code) from one username at one address
+# before both are locked out, and for how long.
+AXES_FAILURE_LIMIT = env_int("DSAR_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DSAR_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "dsar.client_address.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "two_factor/locked.html"
+# Failures are kept (and purged at cool-off); a row per successful sign-in is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -316,6 +383,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["routing.api.throttling.IntegrationRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"integration": env_str("DSAR_API_THROTTLE", "1200/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only, and nested past a few dozen levels is a 400, not a RecursionError
+    # (routing/api/parsers.py; the API's views say the same in ApiViewMixin).
+    "DEFAULT_PARSER_CLASSES": ["routing.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "routing.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -332,12 +402,26 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_links": {"()": "dsar.log_redaction.RedactSubjectLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            # Status, confirmation and acknowledgement links are secrets (dsar/log_redaction.py).
+            "filters": ["redact_links"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own handlers for these would write request paths unredacted.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
 
 # --- Service --------------------------------------------------------------------------------
@@ -353,3 +437,48 @@ DSAR_EMAIL_MAX_ATTEMPTS = env_int("DSAR_EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 DSAR_EMAIL_RETRY_BASE_SECONDS = env_int("DSAR_EMAIL_RETRY_BASE_SECONDS", 60, minimum=1)
 # The address links in emails point to, e.g. https://privacy.example.com
 DSAR_PUBLIC_URL = env_str("DSAR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where people write when a page cannot help them (the "too many requests" page, when the
+# organisation has no privacy contact of its own). Default: the address emails come from.
+DSAR_CONTACT_EMAIL = env_str("DSAR_CONTACT_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1] or SERVER_EMAIL)
+
+# Webhook URLs may name loopback, private, link-local or metadata addresses (a receiver on the
+# same host or network). Off: such URLs are refused when saved and when a delivery is sent.
+DSAR_WEBHOOK_ALLOW_PRIVATE = env_bool("DSAR_WEBHOOK_ALLOW_PRIVATE", False)
+
+# --- Files: answer packages, proofs of identity, correspondence -----------------------------
+# Encrypted at rest (routing/files/crypto.py), in a folder under var/ or an S3-compatible bucket.
+DSAR_FILES_STORAGE = env_choice("DSAR_FILES_STORAGE", "filesystem", ("filesystem", "s3"))
+DSAR_FILES_DIR = env_str("DSAR_FILES_DIR", str(VAR_DIR / "files"))
+DSAR_FILES_S3_BUCKET = env_str("DSAR_FILES_S3_BUCKET", "")
+DSAR_FILES_S3_ENDPOINT_URL = env_optional("DSAR_FILES_S3_ENDPOINT_URL")
+DSAR_FILES_S3_REGION = env_optional("DSAR_FILES_S3_REGION")
+# Absent: boto3's own chain (AWS_* variables, the instance's role).
+DSAR_FILES_S3_ACCESS_KEY_ID = env_optional("DSAR_FILES_S3_ACCESS_KEY_ID")
+DSAR_FILES_S3_SECRET_ACCESS_KEY = env_optional("DSAR_FILES_S3_SECRET_ACCESS_KEY")
+DSAR_FILES_S3_ADDRESSING_STYLE = env_choice(
+    "DSAR_FILES_S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto")
+)
+if DSAR_FILES_STORAGE == "s3" and not DSAR_FILES_S3_BUCKET:
+    raise ImproperlyConfigured("DSAR_FILES_S3_BUCKET is required when DSAR_FILES_STORAGE=s3.")
+# Megabytes an answer package or a correspondence file may hold (a proof of identity: 10).
+DSAR_FILES_MAX_MB = env_int("DSAR_FILES_MAX_MB", 100, minimum=1)
+
+
+def _development_file_keys() -> str:
+    """A master key kept under var/, so files stored by a local run open after a restart."""
+    path = VAR_DIR / "file_keys"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_master_key_entry("dev1"))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Master keys that wrap each file's data key: id:base64key (32 random bytes), comma-separated,
+# the first current. Production gives them; without them storing or opening a file fails.
+DSAR_FILE_KEYS = env_optional("DSAR_FILE_KEYS") or (_development_file_keys() if DEBUG else "")
+if DSAR_FILE_KEYS:
+    try:
+        parse_keyring(DSAR_FILE_KEYS)
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None

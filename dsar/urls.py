@@ -6,6 +6,8 @@ admin.site.site_title = "DSAR routing"
 admin.site.index_title = "Privacy desk"
 
 urlpatterns = [
+    # Before admin/: the admin's catch-all answers every unknown path under it.
+    path("staff/", include("routing.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/", include("routing.api.urls")),
     path("", include("routing.urls")),

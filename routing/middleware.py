@@ -10,9 +10,14 @@ resumes by itself when the database is back.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from routing.domain.unavailable import (
     database_unavailable,
@@ -43,3 +48,34 @@ class DatabaseUnavailableMiddleware:
         unavailable_headers(response)
         log_unavailable(request, response, exception)
         return response
+
+
+# Where a member of staff past the password but without a factor yet sets one up.
+ENROLMENT_URLS = ("two_factor:setup", "two_factor:qr")
+
+
+class SecondFactorMiddleware:
+    """Under DSAR_REQUIRE_SECOND_FACTOR, a session past the password but not the second
+    factor is anonymous everywhere except enrolment: no admin page, dashboard or staff view
+    treats it as signed in, whatever check that view makes. The admin's login page reads
+    ``request.second_factor_pending`` to send such a member of staff to enrolment."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DSAR_REQUIRE_SECOND_FACTOR:
+            user = request.user  # OTPMiddleware's lazy user, with is_verified()
+            request.user = SimpleLazyObject(lambda: self._user(request, user))  # type: ignore[assignment]
+        return self.get_response(request)
+
+    @staticmethod
+    def _user(request: HttpRequest, user: Any) -> Any:
+        if not user.is_authenticated or user.is_verified():
+            return user
+        if request.path_info in {reverse(name) for name in ENROLMENT_URLS}:
+            return user
+        request.second_factor_pending = user  # type: ignore[attr-defined]
+        anonymous = AnonymousUser()
+        anonymous.is_verified = lambda: False  # type: ignore[attr-defined]
+        return anonymous

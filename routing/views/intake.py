@@ -14,7 +14,9 @@ from django_ratelimit.exceptions import Ratelimited
 
 from routing.domain.links import confirmation_max_age, status_path
 from routing.forms.intake import IntakeForm
+from routing.identifiers import email_rate_key
 from routing.models import Organisation, Status
+from routing.presenters.identifiers import identifier_rows
 from routing.presenters.status import status_page
 from routing.services.intake import (
     intake_confirm,
@@ -25,10 +27,6 @@ from routing.services.intake import (
 )
 from routing.views.errors import ratelimited
 
-# Operators may tighten or loosen these in settings; the defaults suit one person's use.
-SUBMIT_RATE_PER_IP = getattr(settings, "DSAR_INTAKE_RATE_PER_IP", "10/h")
-SUBMIT_RATE_PER_EMAIL = getattr(settings, "DSAR_INTAKE_RATE_PER_EMAIL", "5/h")
-CONFIRM_RATE_PER_IP = getattr(settings, "DSAR_CONFIRM_RATE_PER_IP", "30/h")
 # The date this site's GPC support was declared (https://privacycg.github.io/gpc-spec/).
 GPC_LAST_UPDATE = "2026-11-22"
 
@@ -43,12 +41,22 @@ def gpc_signal(request: HttpRequest) -> bool:
 
 
 def _email_key(group: str, request: HttpRequest) -> str:
-    return request.POST.get("email", "").strip().lower()
+    # "+tag" variants, case, punycode and look-alike spellings share one allowance.
+    return email_rate_key(request.POST.get("email", ""))
+
+
+# Rates are read at each request from settings (environment variables, dsar/settings.py).
+def _submit_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.DSAR_INTAKE_RATE_PER_IP)
 
 
 def _email_rate(group: str, request: HttpRequest) -> str | None:
     # A post without an address is limited by the address limit only.
-    return SUBMIT_RATE_PER_EMAIL if _email_key(group, request) else None
+    return str(settings.DSAR_INTAKE_RATE_PER_EMAIL) if _email_key(group, request) else None
+
+
+def _confirm_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.DSAR_CONFIRM_RATE_PER_IP)
 
 
 @require_GET
@@ -58,12 +66,12 @@ def chooser(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=SUBMIT_RATE_PER_IP, method="POST", block=False)
+@ratelimit(key="ip", rate=_submit_rate, method="POST", block=False)
 @ratelimit(key=_email_key, rate=_email_rate, method="POST", block=False)
 def intake_form(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if getattr(request, "limited", False):
-        return ratelimited(request, Ratelimited())
+        return ratelimited(request, Ratelimited(), contact=organisation.privacy_email)
     scopes = list(organisation.scopes.order_by("position", "key"))
     gpc = gpc_signal(request)
     form = IntakeForm(
@@ -118,7 +126,7 @@ def link_not_valid(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=CONFIRM_RATE_PER_IP, method="POST", block=False)
+@ratelimit(key="ip", rate=_confirm_rate, method="POST", block=False)
 def confirm(request: HttpRequest, code: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return ratelimited(request, Ratelimited())
@@ -134,6 +142,7 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
             "intake/confirm.html",
             {
                 "page": status_page(subject_request),
+                "identifiers": identifier_rows(subject_request),
                 "already": subject_request.status != Status.UNVERIFIED,
                 "status_url": status_path(token),
                 "expiry_days": _expiry_days(),

@@ -24,7 +24,10 @@ from routing.services.requests import TransitionError, request_resume, request_w
 from routing.views.errors import ratelimited
 from routing.views.intake import link_not_valid
 
-ACTION_RATE_PER_IP = getattr(settings, "DSAR_STATUS_RATE_PER_IP", "30/h")
+
+def _action_rate(group: str, request: HttpRequest) -> str:
+    # Read at each request from settings (an environment variable, dsar/settings.py).
+    return str(settings.DSAR_STATUS_RATE_PER_IP)
 
 
 def _render(
@@ -63,7 +66,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-@ratelimit(key="ip", rate=ACTION_RATE_PER_IP, method="POST", block=False)
+@ratelimit(key="ip", rate=_action_rate, method="POST", block=False)
 def status_answer(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return ratelimited(request, Ratelimited())
@@ -82,7 +85,7 @@ def status_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-@ratelimit(key="ip", rate=ACTION_RATE_PER_IP, method="POST", block=False)
+@ratelimit(key="ip", rate=_action_rate, method="POST", block=False)
 def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return ratelimited(request, Ratelimited())

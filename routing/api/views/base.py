@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from rest_framework import exceptions
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
 from routing.api.authentication import ApiClient
+from routing.api.parsers import DepthLimitedJSONParser
 from routing.api.schema import ApiAutoSchema
 from routing.services.actors import Actor
 
@@ -29,7 +30,7 @@ def actor_of(request: Request) -> Actor:
 # characters (PostgreSQL text cannot hold them) in the query or the path. (A comment, not
 # a docstring: the schema would show a docstring as every operation's description.)
 class ApiViewMixin(APIView):
-    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
+    parser_classes: Sequence[type[BaseParser]] = [DepthLimitedJSONParser]
     schema: ViewInspector | None = ApiAutoSchema()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

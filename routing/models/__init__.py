@@ -1,4 +1,5 @@
 from routing.models.events import Event, EventType
+from routing.models.files import FilePurpose, RequestFile
 from routing.models.integrations import (
     DeliveryStatus,
     IdempotencyRecord,
@@ -46,6 +47,7 @@ __all__ = [
     "DeliveryStatus",
     "Event",
     "EventType",
+    "FilePurpose",
     "Heartbeat",
     "IdempotencyRecord",
     "Integration",
@@ -56,6 +58,7 @@ __all__ = [
     "PartStatus",
     "ReferenceCounter",
     "Request",
+    "RequestFile",
     "RequestPart",
     "Role",
     "Route",

@@ -26,7 +26,8 @@ def test_the_request_lists_its_parts_with_their_dates(api, two_parts) -> None:
     assert [part["kind"] for part in body["parts"]] == ["access", "erasure"]
     for part in body["parts"]:
         assert part["status"] == "open"
-        assert part["due_on"] and part["extended_due_on"] is None
+        assert part["due_on"]
+        assert part["extended_due_on"] is None
         assert part["explanation"]
     assert body["due_on"] == min(part["due_on"] for part in body["parts"])
 

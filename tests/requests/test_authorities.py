@@ -17,15 +17,45 @@ from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-EU_AND_EEA = (
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK IS LI NO"
-).split()
+EU_AND_EEA = [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+    "IS",
+    "LI",
+    "NO",
+]
 
 
 def test_every_eu_and_eea_state_and_the_uk_have_an_authority_with_an_address() -> None:
     assert set(BY_COUNTRY) == {*EU_AND_EEA, "GB"}
     for authority in BY_COUNTRY.values():
-        assert authority.name and authority.url.startswith("https://")
+        assert authority.name
+        assert authority.url.startswith("https://")
         assert "Art. 77" in authority.source
 
 

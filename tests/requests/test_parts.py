@@ -57,9 +57,11 @@ def test_each_kind_has_its_own_clock_and_the_request_is_due_with_the_earliest(re
     assert erasure.extended_due_on is None
     assert opt_out.due_on == date(2026, 11, 24)
     assert opt_out.extendable_to is None
-    assert erasure.acknowledge_by is not None and opt_out.acknowledge_by is None
+    assert erasure.acknowledge_by is not None
+    assert opt_out.acknowledge_by is None
     assert all(part.status == PartStatus.OPEN for part in parts.values())
-    assert erasure.explanation and opt_out.explanation != erasure.explanation
+    assert erasure.explanation
+    assert opt_out.explanation != erasure.explanation
     assert request.effective_due_on == opt_out.due_on
 
 
@@ -118,9 +120,11 @@ def test_an_opt_out_part_cannot_be_extended(registry, by) -> None:
 def test_a_part_extension_after_its_due_date_is_refused(registry, by) -> None:
     with time_machine.travel(RECEIVED, tick=False):
         request = ccpa_deletion_and_opt_out()
-    with time_machine.travel(datetime(2026, 12, 20, 18, 0, tzinfo=UTC), tick=False):
-        with pytest.raises(TransitionError, match="has passed"):
-            request_extend(request=request, by=by, reason="late", kinds=["erasure"])
+    with (
+        time_machine.travel(datetime(2026, 12, 20, 18, 0, tzinfo=UTC), tick=False),
+        pytest.raises(TransitionError, match="has passed"),
+    ):
+        request_extend(request=request, by=by, reason="late", kinds=["erasure"])
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from routing.clock import REGIMES
 from routing.models import PartStatus, Request, RequestPart
 
+# The attribute the request's services keep its parts in while they change them.
+PARTS_HELD = "_part_rows"
+
 
 def kind_name(request: Request, kind: str) -> str:
     regime = REGIMES.get(request.regime)
@@ -12,6 +15,10 @@ def kind_name(request: Request, kind: str) -> str:
 
 
 def request_parts_list(request: Request) -> list[RequestPart]:
+    """Its parts in order; those a service just stored with it are not read back."""
+    held: list[RequestPart] | None = getattr(request, PARTS_HELD, None)
+    if held is not None:
+        return sorted(held, key=lambda part: part.position)
     return list(request.parts.order_by("position"))
 
 

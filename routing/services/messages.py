@@ -24,7 +24,7 @@ from routing.domain.links import (
     status_path,
 )
 from routing.domain.status_links import later_status_url
-from routing.domain.vocabulary import authority_words, translated
+from routing.domain.vocabulary import authority_words, kind_label, translated
 from routing.domain.wording import (
     customer_tasks,
     identifiers_text,
@@ -35,6 +35,7 @@ from routing.domain.wording import (
     route_lines,
 )
 from routing.models import OutboundMessage, Request, Route, RouteStatus
+from routing.selectors.parts import request_parts_list
 from routing.services.outbox import message_build
 
 
@@ -97,9 +98,16 @@ def acknowledgement(
     if not request.subject_email:
         return None
     # The route sentences are built in Python, so they are translated here.
+    parts = request_parts_list(request)
     with translation.override(request.subject_language):
         lines = route_lines(request, routes)
         kinds = kind_labels(request)
+        # Several parts run on their own clocks: each is listed with its date.
+        part_dates = (
+            [(kind_label(request.regime, p.kind), p.effective_due_on) for p in parts]
+            if len(parts) > 1
+            else []
+        )
     return message_build(
         template="acknowledgement",
         recipient=request.subject_email,
@@ -108,6 +116,7 @@ def acknowledgement(
             "reference": request.reference,
             "organisation": request.organisation.name,
             "kinds": kinds,
+            "part_dates": part_dates,
             "received_on": request.received_on,
             "due_on": request.effective_due_on,
             "routes": lines,

@@ -50,6 +50,9 @@ def test_a_ccpa_deletion_and_opt_out_walk_through_both_parts(registry, sent) -> 
         request, path = confirmed(
             "click-and-call", sent, kinds=("erasure", "opt_out_sale"), country="US", region="CA"
         )
+        acknowledgement = mail.outbox[-1].body
+        assert "Right to delete: answer due by 2 December 2026" in acknowledgement
+        assert "Opt out of sale or sharing: answer due by 24 November 2026" in acknowledgement
         text = page_text(path)
         parts = section(text, "Each part of your request", "What has happened")
         assert "Right to delete Answer due by 2 December 2026" in parts

@@ -9,6 +9,7 @@ from typing import Any
 
 from routing.models import PartStatus, Request, RequestPart, RouteAction
 from routing.selectors.deadlines import kind_deadlines, local_today
+from routing.selectors.parts import PARTS_HELD
 from routing.services.reminders import next_reminder_at
 
 _PART_FIELDS = [
@@ -28,14 +29,14 @@ _PART_FIELDS = [
 def request_parts(request: Request) -> list[RequestPart]:
     """The request's parts, in the order of its kinds; a new request's are built here and
     stored by ``save_parts`` once the request has its id."""
-    rows: list[RequestPart] | None = getattr(request, "_part_rows", None)
+    rows: list[RequestPart] | None = getattr(request, PARTS_HELD, None)
     if rows is None:
         rows = list(request.parts.order_by("position")) if request.pk else []
         known = {part.kind for part in rows}
         for position, kind in enumerate(request.kinds or []):
             if kind not in known:
                 rows.append(RequestPart(request=request, kind=kind, position=position))
-        request._part_rows = rows  # type: ignore[attr-defined]
+        setattr(request, PARTS_HELD, rows)
     return rows
 
 

@@ -40,6 +40,14 @@ class EventType(models.TextChoices):
     ROUTE_NOT_APPLICABLE = "route_not_applicable", "route not applicable"
     ROUTE_CUSTOMER_SET = "route_customer_set", "route's customer set"
     ROUTE_FOLLOWED_UP = "route_followed_up", "customer reminded"
+    # Its files (answer packages, proofs of identity, correspondence)
+    FILE_ADDED = "file_added", "file added"
+    FILE_DELETED = "file_deleted", "file deleted"
+    ANSWER_READY = "answer_ready", "answer ready to download"
+    DOWNLOAD_CODE_SENT = "download_code_sent", "download code sent"
+    FILE_DOWNLOADED = "file_downloaded", "file downloaded"
+    DOWNLOADS_EXPIRED = "downloads_expired", "downloads closed"
+    DOWNLOADS_REOPENED = "downloads_reopened", "downloads reopened"
     # Deadlines and delivery
     REMINDER_DUE = "reminder_due", "staff reminded"
     DIGEST_DUE = "digest_due", "daily digest"

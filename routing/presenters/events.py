@@ -269,6 +269,13 @@ SENTENCES: dict[str, Callable[[Data], str]] = {
     EventType.OVERDUE: _deadline("Overdue"),
     EventType.STAFF_TASK: _staff_task,
     EventType.EMAIL_FAILED: _email_failed,
+    EventType.FILE_ADDED: _fixed("A file was added."),
+    EventType.FILE_DELETED: _fixed("A file was deleted."),
+    EventType.ANSWER_READY: _fixed("The subject was told the answer is ready to download."),
+    EventType.DOWNLOAD_CODE_SENT: _fixed("A download code was sent to the subject."),
+    EventType.FILE_DOWNLOADED: _fixed("The subject downloaded a file."),
+    EventType.DOWNLOADS_EXPIRED: _fixed("Downloads closed and the files were deleted."),
+    EventType.DOWNLOADS_REOPENED: _fixed("Staff reopened the downloads."),
 }
 
 

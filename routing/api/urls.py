@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from routing.api.views.docs import DocsView, NotFoundView, SchemaView
 from routing.api.views.events import EventsView
+from routing.api.views.files import RequestFilesView, ResponseManifestView
 from routing.api.views.registry import CustomerViewSet, OrganisationViewSet, ScopeViewSet
 from routing.api.views.requests import RequestViewSet
 from routing.api.views.tools import DeadlinesView, RoutingPreviewView
@@ -29,6 +30,12 @@ v1: list[URLPattern | URLResolver] = [
     path("routing/preview/", RoutingPreviewAlias.as_view()),
     path("deadlines/", DeadlinesView.as_view(), name="api-deadlines"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("requests/<int:id>/files/", RequestFilesView.as_view(), name="api-request-files"),
+    path(
+        "requests/<int:id>/files/manifest/",
+        ResponseManifestView.as_view(),
+        name="api-request-files-manifest",
+    ),
     *router.urls,
 ]
 

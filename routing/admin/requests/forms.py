@@ -20,7 +20,15 @@ from routing.domain.denials import DENIAL_GROUNDS, DenialGround
 from routing.domain.vocabulary import country_choices, split_country
 from routing.forms.fields import SingleLineEmailField, SingleLineField
 from routing.identifiers import InvalidIdentifier, normalise_identifier, normalise_phone
-from routing.models import Channel, Customer, Organisation, Request, Scope, WaitingFor
+from routing.models import (
+    Channel,
+    Customer,
+    FilePurpose,
+    Organisation,
+    Request,
+    Scope,
+    WaitingFor,
+)
 from routing.selectors import queue
 
 
@@ -348,3 +356,40 @@ class ReceiveForm(forms.Form):
         data["organisation"] = getattr(data["organisation"], "pk", None)
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- files on a request ------------------------------------------------------------------------
+
+
+class FileUploadForm(forms.Form):
+    """A file added from the request page; the service checks its type and size."""
+
+    file = forms.FileField(label="File", allow_empty_file=True)
+    purpose = forms.ChoiceField(label="Purpose", choices=FilePurpose.choices)
+    kind = forms.ChoiceField(label="Part", required=False)
+    scope: forms.ModelChoiceField[Scope] = forms.ModelChoiceField(
+        label="Scope", queryset=None, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parts: Sequence[tuple[str, str]],
+        scopes: QuerySet[Scope],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "the whole request"), *parts]
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ModelChoiceField)
+        scope.queryset = scopes
+
+
+class FileDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why",
+        max_length=300,
+        help_text="Kept with the file's name, size and SHA-256.",
+    )

@@ -31,6 +31,7 @@ from routing.admin.requests.actions import (
     error_text,
     form_errors,
 )
+from routing.admin.requests.files import RequestFilesMixin
 from routing.admin.requests.forms import CustomerForm
 from routing.admin.tenancy import NotFoundAdmin
 from routing.models import EventType, Request, Route
@@ -42,7 +43,7 @@ from routing.services.actors import Actor
 from routing.services.requests import TransitionError
 
 
-class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
+class RequestPageMixin(RequestFilesMixin, RequestActionsMixin, NotFoundAdmin):
     """The change page of a request, read-only, with a form per action the state allows.
 
     Its views load the request with ``NotFoundAdmin.get_object``, which answers a foreign or
@@ -62,6 +63,7 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
                 self.admin_site.admin_view(self.route_view),
                 name="{}_{}_route".format(*info),
             ),
+            *self.file_urls(),
             *super().get_urls(),
         ]
 
@@ -202,6 +204,7 @@ class RequestPageMixin(RequestActionsMixin, NotFoundAdmin):
             "organisation_zone": zone,
             "page_actions": page_actions,
             "can_act": can_act,
+            **self.files_context(request, obj, can_act),
         }
 
 

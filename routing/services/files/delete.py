@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from routing.models import RequestFile
+from routing.models import EventType, RequestFile
 from routing.services.actors import Actor
+from routing.services.consequences import event_record
 from routing.services.files.config import files_storage
+from routing.services.files.store import file_facts
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,11 @@ def file_delete(*, file: RequestFile, by: Actor, reason: str) -> RequestFile:
     if not reason:
         raise ValidationError({"reason": "Say why the file is deleted."})
     with transaction.atomic():
-        row = RequestFile.objects.select_for_update().get(pk=file.pk)
+        row = (
+            RequestFile.objects.select_for_update(of=("self",))
+            .select_related("request", "scope")
+            .get(pk=file.pk)
+        )
         if row.is_deleted:
             return row
         row.deleted_at = timezone.now()
@@ -43,6 +49,9 @@ def file_delete(*, file: RequestFile, by: Actor, reason: str) -> RequestFile:
                 "deleted_reason",
                 "wrapped_key",
             ]
+        )
+        event_record(
+            row.request, by, EventType.FILE_DELETED, reason=row.deleted_reason, **file_facts(row)
         )
         # After the commit: a rolled-back deletion must still find its object.
         transaction.on_commit(lambda: _delete_object(row.storage_name))

@@ -24,8 +24,9 @@ from routing.files import sniffing
 from routing.files.crypto import encrypt_chunks, new_data_key, read_upto, wrap_data_key
 from routing.files.images import UnreadableImage, strip_metadata
 from routing.files.streams import IterStream, Meter, NotText, TooLarge, iter_chunks
-from routing.models import FilePurpose, Request, RequestFile, Scope
+from routing.models import EventType, FilePurpose, Request, RequestFile, Scope
 from routing.services.actors import Actor
+from routing.services.consequences import event_record
 from routing.services.files.config import MB, file_keyring, files_storage, max_bytes
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def file_store(
         stored_name = _save_encrypted(storage, data_key, meter, purpose, limit)
     try:
         with transaction.atomic():
-            return RequestFile.objects.create(
+            row = RequestFile.objects.create(
                 request=request,
                 purpose=purpose,
                 kind=kind,
@@ -144,9 +145,25 @@ def file_store(
                 created_by_user=by.user,
                 created_by_label=by.label,
             )
+            event_record(request, by, EventType.FILE_ADDED, **file_facts(row))
+            return row
     except BaseException:
         _discard(storage, stored_name)
         raise
+
+
+def file_facts(row: RequestFile) -> dict[str, Any]:
+    """What the trail keeps of a file: enough to prove which content it was (its SHA-256),
+    never the content."""
+    return {
+        "file_id": row.pk,
+        "name": row.name,
+        "size": row.size,
+        "sha256": row.sha256,
+        "purpose": row.purpose,
+        "kind": row.kind,
+        "scope": row.scope.key if row.scope is not None else "",
+    }
 
 
 def _save_encrypted(storage: Any, data_key: bytes, meter: Meter, purpose: str, limit: int) -> str:

@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "routing.tasks.sweep_reminders", "schedule": 300.0},
     "sweep-follow-ups": {"task": "routing.tasks.sweep_follow_ups", "schedule": 300.0},
     "send-digests": {"task": "routing.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+    # Hourly: close download windows past their end and delete their files.
+    "close-download-windows": {
+        "task": "routing.tasks.close_download_windows",
+        "schedule": crontab(minute=40),
+    },
     "relay-webhooks": {"task": "routing.webhook_tasks.relay_webhooks", "schedule": 60.0},
     "sweep-deadline-webhooks": {
         "task": "routing.webhook_tasks.sweep_deadline_webhooks",
@@ -259,6 +264,10 @@ DSAR_INTAKE_RATE_PER_IP = env_rate("DSAR_INTAKE_RATE_PER_IP", "10/h")
 DSAR_INTAKE_RATE_PER_EMAIL = env_rate("DSAR_INTAKE_RATE_PER_EMAIL", "5/h")
 DSAR_CONFIRM_RATE_PER_IP = env_rate("DSAR_CONFIRM_RATE_PER_IP", "30/h")
 DSAR_STATUS_RATE_PER_IP = env_rate("DSAR_STATUS_RATE_PER_IP", "30/h")
+# One-time download codes a request may be sent.
+DSAR_DOWNLOAD_CODE_RATE = env_rate("DSAR_DOWNLOAD_CODE_RATE", "5/h")
+# Days an answer package can be downloaded after the part is completed; then its files go.
+DSAR_DOWNLOAD_DAYS = env_int("DSAR_DOWNLOAD_DAYS", 30, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DSAR desk <privacy@localhost>")

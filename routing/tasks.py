@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import DatabaseError
 
 from routing.domain.jobs import OnCommitTask
-from routing.services import expiry, retention
+from routing.services import downloads, expiry, retention
 from routing.services.forwarding import follow_ups_sweep
 from routing.services.operations import heartbeat_record, worker_check_complete
 from routing.services.reminders import digests_send, reminders_sweep
@@ -64,3 +64,8 @@ def sweep_follow_ups() -> int:
 @shared_task(base=OnCommitTask)
 def send_digests() -> int:
     return digests_send()
+
+
+@shared_task(base=OnCommitTask, autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=3)
+def close_download_windows() -> int:
+    return downloads.downloads_expire_sweep()

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from routing.views import intake, status
+from routing.views import downloads, intake, status
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", intake.chooser, name="intake-chooser"),
@@ -17,6 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("s/<str:token>/", status.status, name="status"),
     path("s/<str:token>/answer/", status.status_answer, name="status-answer"),
     path("s/<str:token>/withdraw/", status.status_withdraw, name="status-withdraw"),
+    path("s/<str:token>/files/", downloads.files, name="status-files"),
+    path("s/<str:token>/files/code/", downloads.files_code, name="status-files-code"),
+    path("s/<str:token>/files/<int:file_id>/", downloads.file_download, name="status-file"),
     path(".well-known/gpc.json", intake.gpc_json, name="gpc-json"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,3 +1,4 @@
+from routing.models.downloads import DownloadCode, DownloadWindow
 from routing.models.events import Event, EventType
 from routing.models.files import FilePurpose, RequestFile
 from routing.models.integrations import (
@@ -45,6 +46,8 @@ __all__ = [
     "Customer",
     "CustomerIdentifier",
     "DeliveryStatus",
+    "DownloadCode",
+    "DownloadWindow",
     "Event",
     "EventType",
     "FilePurpose",

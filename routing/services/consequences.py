@@ -188,6 +188,24 @@ _OUTCOMES: dict[str, messages.Outcome] = {
 }
 
 
+def answer_ready(o: Occasion) -> OutboundMessage | None:
+    """The answer package can be downloaded: the subject is told where, and until when."""
+    return messages.answer_ready(
+        _req(o), o.key, open_until=o.data.get("open_until"), reopened=False
+    )
+
+
+def answer_ready_again(o: Occasion) -> OutboundMessage | None:
+    return messages.answer_ready(_req(o), o.key, open_until=o.data.get("open_until"), reopened=True)
+
+
+def download_code(o: Occasion) -> OutboundMessage | None:
+    """The one-time code only this moment knows."""
+    if "code" not in o.extra:
+        return None
+    return messages.download_code(_req(o), o.key, str(o.extra["code"]), int(o.extra["minutes"]))
+
+
 def customers_told_of_outcome(o: Occasion) -> list[OutboundMessage]:
     """Each customer the request was forwarded to, and who has not answered it yet, hears
     how it ended: they must not act on a refused or withdrawn request for nothing."""
@@ -311,11 +329,11 @@ CONSEQUENCES: dict[EventType, Row] = {
     EventType.EMAIL_FAILED: Row(),
     EventType.FILE_ADDED: Row(),
     EventType.FILE_DELETED: Row(),
-    EventType.ANSWER_READY: Row(),
-    EventType.DOWNLOAD_CODE_SENT: Row(),
+    EventType.ANSWER_READY: Row(emails=(answer_ready,)),
+    EventType.DOWNLOAD_CODE_SENT: Row(emails=(download_code,)),
     EventType.FILE_DOWNLOADED: Row(),
     EventType.DOWNLOADS_EXPIRED: Row(),
-    EventType.DOWNLOADS_REOPENED: Row(),
+    EventType.DOWNLOADS_REOPENED: Row(emails=(answer_ready_again,)),
     EventType.REMINDER_DUE: Row(emails=(staff_reminder,), audited=False),
     EventType.DIGEST_DUE: Row(emails=(staff_digest,), audited=False),
     EventType.DUE_SOON: Row(webhooks=(due_soon,), audited=False),

@@ -7,8 +7,9 @@ sends. Texts built in Python are translated here, in the recipient's language.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.utils import translation
@@ -317,3 +318,26 @@ def staff_digest(
         context={"rows": rows, "today": today},
         dedup_key=f"digest:{user_id}:{today.isoformat()}",
     )
+
+
+def answer_ready(
+    request: Request, key: str, *, open_until: object, reopened: bool
+) -> OutboundMessage | None:
+    """The answer can be downloaded from the status page. The email names no one and
+    nothing of the answer: the files are behind the link and a code sent apart."""
+    until = None
+    if isinstance(open_until, str):
+        with contextlib.suppress(ValueError):
+            until = datetime.fromisoformat(open_until)
+    return _to_subject(
+        request,
+        "answer_ready",
+        key,
+        open_until=until,
+        reopened=reopened,
+        timezone=request.organisation.timezone,
+    )
+
+
+def download_code(request: Request, key: str, code: str, minutes: int) -> OutboundMessage | None:
+    return _to_subject(request, "download_code", key, code=code, minutes=minutes)

@@ -74,9 +74,24 @@ def message_send(*, message_id: int) -> SendOutcome:
     if status is not None and getattr(status, "message_id", None) is not None:
         provider_id = str(status.message_id)
     OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id
+        status=MessageStatus.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=provider_id,
+        **_spent(message),
     )
     return SendOutcome("sent")
+
+
+# Emails whose body carries a one-time secret: once it has left (or never will), the stored
+# copy is blanked, so the outbox does not keep a working code.
+SECRET_BODIES = frozenset({"download_code"})
+BLANKED = "[removed after sending: it held a one-time code]"
+
+
+def _spent(message: OutboundMessage) -> dict[str, str]:
+    if message.template not in SECRET_BODIES:
+        return {}
+    return {"body_text": BLANKED, "body_html": ""}
 
 
 def _failed_attempt(message: OutboundMessage, error: Exception) -> SendOutcome:
@@ -84,7 +99,7 @@ def _failed_attempt(message: OutboundMessage, error: Exception) -> SendOutcome:
     if message.attempts >= settings.DSAR_EMAIL_MAX_ATTEMPTS:
         with transaction.atomic():
             OutboundMessage.objects.filter(pk=message.pk).update(
-                status=MessageStatus.FAILED, last_error=text, sending_since=None
+                status=MessageStatus.FAILED, last_error=text, sending_since=None, **_spent(message)
             )
             if message.request_id is not None:
                 event_record(

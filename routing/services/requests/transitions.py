@@ -31,6 +31,7 @@ from routing.selectors.registry import DatabaseRegistry
 from routing.selectors.staff import is_assignable
 from routing.services.actors import Actor
 from routing.services.consequences import Entry, event_record, events_record
+from routing.services.downloads import downloads_answer_ready
 from routing.services.requests.dates import (
     close_pause,
     dates_data,
@@ -276,6 +277,7 @@ def request_complete(
             note=note,
             **kinds_data(req, parts),
         )
+        downloads_answer_ready(request=req, by=by, kinds=[part.kind for part in parts])
     return request
 
 

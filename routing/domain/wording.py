@@ -24,6 +24,7 @@ from routing.models import (
     Status,
     TargetType,
 )
+from routing.planning.specs import RetainedSpec, retained_from_data
 
 # How routing.services.intake adds the call's time to the details staff read.
 CALL_TIME_LINE = "When the call came (as the subject wrote it): "
@@ -264,3 +265,65 @@ def identifiers_text(identifiers: dict[str, str]) -> str:
         for key, value in identifiers.items()
         if value
     )
+
+
+# Retained entries of the shipped registry (routing/registry_data/*.toml), listed so
+# makemessages collects them; the completion email shows them in the subject's language.
+RETAINED_STRINGS = (
+    # Callkom
+    gettext_noop("invoices and billing records"),
+    gettext_noop("retention required by law"),
+    gettext_noop("10 years"),
+    # Click & Call
+    gettext_noop("billing records (amounts, dates, subscription status)"),
+    gettext_noop("accounting and dispute purposes"),
+    gettext_noop('paragraph "Payments are processed by Stripe"'),
+    gettext_noop("IP addresses logged for security"),
+    gettext_noop("security purposes, including rate limiting and abuse prevention"),
+    gettext_noop("up to 12 months, or longer for an address flagged for abuse"),
+    gettext_noop('paragraph "IP addresses collected for security purposes"'),
+)
+
+
+@dataclass(frozen=True)
+class ErasureLine:
+    """One scope the organisation erased itself, and what it kept of it."""
+
+    erased: str
+    kept: tuple[str, ...] = ()
+
+
+def _kept_line(entry: RetainedSpec) -> str:
+    words = {
+        "what": translated(entry.what),
+        "ground": translated(entry.ground),
+        "source": translated(entry.source),
+    }
+    if entry.period:
+        words["period"] = translated(entry.period)
+        return _("Kept: %(what)s — %(ground)s, for %(period)s (%(source)s)") % words
+    return _("Kept: %(what)s — %(ground)s (%(source)s)") % words
+
+
+def erasure_lines(
+    request: Request, kinds: Sequence[str] | None = None, routes: Sequence[Route] | None = None
+) -> list[ErasureLine]:
+    """What an erasure erased and kept, per scope the organisation answers itself; empty
+    unless ``kinds`` (the parts completed; the whole request when None) include erasure."""
+    if "erasure" not in (kinds or request.kinds):
+        return []
+    if routes is None:
+        routes = list(request.routes.select_related("scope").order_by("position"))
+    lines = []
+    for route in routes:
+        # A forwarded or redirected scope is erased by its controller, not here.
+        if route.action != RouteAction.FULFIL or route.status == RouteStatus.NOT_APPLICABLE:
+            continue
+        scope = route.scope
+        lines.append(
+            ErasureLine(
+                erased=_("Erased: %(data)s") % {"data": translated(scope.name)},
+                kept=tuple(_kept_line(entry) for entry in retained_from_data(scope.retained)),
+            )
+        )
+    return lines

@@ -20,7 +20,7 @@ from routing.identifiers import (
     normalise_identifier,
     normalise_phone,
 )
-from routing.planning.specs import ROLE_ACTIONS, ROLES, TASK_CODES
+from routing.planning.specs import ROLE_ACTIONS, ROLES, TASK_CODES, retained_from_data
 
 ROLE_CHOICES = [(role, role.replace("_", " ")) for role in ROLES]
 ACTION_CHOICES = [("fulfil", "fulfil"), ("forward", "forward"), ("redirect", "redirect")]
@@ -35,6 +35,14 @@ def _check_kinds(values: Any, field: str) -> None:
         raise ValidationError(
             {field: f"Unknown kind(s) {', '.join(unknown)}; valid: {', '.join(KINDS)}."}
         )
+
+
+def validate_retained(value: Any) -> None:
+    # The subject's completion email reads these entries; a malformed one is refused here.
+    try:
+        retained_from_data(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 def default_reminder_days() -> list[int]:
@@ -193,6 +201,12 @@ class Scope(models.Model):
     )
     policy_section = models.CharField(max_length=200, blank=True)
     limits = models.JSONField(default=dict, blank=True, help_text='{"kind": "note"}')
+    retained = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_retained],
+        help_text='Kept after an erasure: [{"what", "ground", "period" (or null), "source"}].',
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -24,11 +24,13 @@ from .specs import (
     KIND_TASK_CODES,
     KINDS,
     REGIMES,
+    RETAINED_FIELDS,
     ROLE_ACTIONS,
     ROLES,
     CustomerSpec,
     OrganisationSpec,
     RegistryFiles,
+    RetainedSpec,
     ScopeSpec,
     ThirdPartySpec,
 )
@@ -89,6 +91,7 @@ _SCOPE_FIELDS = (
     "identifier_types",
     "policy_section",
     "limits",
+    "retained",
 )
 _COMMITMENT_FIELDS = ("label", "days", "months", "kinds", "regimes", "source")
 _THIRD_PARTY_FIELDS = ("slug", "name", "website", "policy_url", "privacy_email", "contact_problem")
@@ -271,6 +274,24 @@ def _kind_map(table: _Table, name: str) -> dict[str, Any]:
     return mapping
 
 
+def _retained(table: _Table) -> tuple[RetainedSpec, ...]:
+    """``[[scopes.retained]]``: what is kept after an erasure. The ground and the source are
+    what the subject reads, so both are required; a period only when the policy states one."""
+    entries: list[RetainedSpec] = []
+    for index, data in enumerate(table.tables("retained")):
+        item = _Table(data, table.file, table.key, RETAINED_FIELDS, f"retained[{index}].")
+        entry = RetainedSpec(
+            what=item.text("what"),
+            ground=item.text("ground"),
+            period=item.opt_str("period"),
+            source=item.text("source"),
+        )
+        if any(existing.what == entry.what for existing in entries):
+            raise item.error("what", f"{entry.what!r} is listed twice")
+        entries.append(entry)
+    return tuple(entries)
+
+
 def _scope(
     data: dict[str, Any], path: Path, slug: str, index: int, third_parties: set[str]
 ) -> ScopeSpec:
@@ -356,6 +377,7 @@ def _scope(
         third_party=third_party,
         identifier_types=identifier_types,
         limits=limits,
+        retained=_retained(table),
     )
     return scope
 

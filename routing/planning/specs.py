@@ -37,6 +37,64 @@ TASK_CODES = (
 )
 KIND_TASK_CODES = ("suppress_contact", "ask_customer_to_block_number")
 
+# The fields of one retained entry (ScopeSpec.retained); period is None when the policy
+# states none.
+RETAINED_FIELDS = ("what", "ground", "period", "source")
+RETAINED_REQUIRED = ("what", "ground", "source")
+
+
+@dataclass(frozen=True)
+class RetainedSpec:
+    """What an organisation keeps of a scope after erasing it: the data, its legal ground,
+    for how long, and the policy section that says so."""
+
+    what: str
+    ground: str
+    period: str | None
+    source: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "what": self.what,
+            "ground": self.ground,
+            "period": self.period,
+            "source": self.source,
+        }
+
+
+def retained_from_data(value: object) -> tuple[RetainedSpec, ...]:
+    """Retained entries from their stored form (a list of objects); ValueError names what
+    is wrong, so a row edited by hand cannot reach a subject's email malformed."""
+    if not isinstance(value, list):
+        raise ValueError("must be a list of entries")
+    entries: list[RetainedSpec] = []
+    for index, item in enumerate(value):
+        where = f"entry {index + 1}"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where} must be an object with {', '.join(RETAINED_FIELDS)}")
+        unknown = sorted(set(item) - set(RETAINED_FIELDS))
+        if unknown:
+            raise ValueError(f"{where} has unknown field(s) {', '.join(unknown)}")
+        texts: dict[str, str | None] = {}
+        for name in RETAINED_FIELDS:
+            text = item.get(name)
+            if text is None and name not in RETAINED_REQUIRED:
+                texts[name] = None
+                continue
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{where}: {name} must be a non-empty text")
+            texts[name] = text.strip()
+        entry = RetainedSpec(
+            what=str(texts["what"]),
+            ground=str(texts["ground"]),
+            period=texts["period"],
+            source=str(texts["source"]),
+        )
+        if any(existing.what == entry.what for existing in entries):
+            raise ValueError(f"{where}: {entry.what!r} is listed twice")
+        entries.append(entry)
+    return tuple(entries)
+
 
 @dataclass(frozen=True)
 class ScopeSpec:
@@ -52,6 +110,8 @@ class ScopeSpec:
     third_party: str | None = None
     identifier_types: tuple[str, ...] = ()
     limits: dict[str, str] = field(default_factory=dict, hash=False)
+    # What is kept after an erasure, with its ground and period.
+    retained: tuple[RetainedSpec, ...] = ()
 
     @property
     def organisation(self) -> str:

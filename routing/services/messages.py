@@ -28,6 +28,7 @@ from routing.domain.status_links import later_status_url
 from routing.domain.vocabulary import authority_words, kind_label, translated
 from routing.domain.wording import (
     customer_tasks,
+    erasure_lines,
     identifiers_text,
     kind_labels,
     kinds_text,
@@ -159,10 +160,15 @@ def extension_notice(
 def request_completed(
     request: Request, key: str, *, kinds: Sequence[str] | None = None
 ) -> OutboundMessage | None:
+    """``kinds``: the parts completed, when not the whole request. An erasure among them
+    says, per scope the organisation answers itself, what was erased and what was kept."""
     with translation.override(request.subject_language or "en"):
         authority = authority_words(authority_for(request).name)
         parts = part_labels(request, kinds)
-    return _to_subject(request, "request_completed", key, authority=authority, parts=parts)
+        erasure = erasure_lines(request, kinds)
+    return _to_subject(
+        request, "request_completed", key, authority=authority, parts=parts, erasure=erasure
+    )
 
 
 def request_denied(

@@ -130,6 +130,7 @@ def registry_load(
                     "identifier_types": list(scope.identifier_types),
                     "policy_section": scope.policy_section,
                     "limits": dict(scope.limits),
+                    "retained": [entry.as_dict() for entry in scope.retained],
                     "position": position,
                 },
                 f"scope {scope.key}",

@@ -43,10 +43,25 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         read_only_fields = fields
 
 
+class RetainedSerializer(serializers.Serializer[dict[str, Any]]):
+    what = serializers.CharField(read_only=True, help_text="The data kept.")
+    ground = serializers.CharField(read_only=True, help_text="Why: the legal ground.")
+    period = serializers.CharField(
+        read_only=True, allow_null=True, help_text="For how long; null when not stated."
+    )
+    # DRF's metaclass takes declared fields off the class: this is a field, not Field.source.
+    source = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="The policy section that says so."
+    )
+
+
 class ScopeSerializer(serializers.ModelSerializer[Scope]):
     organisation = serializers.CharField(source="organisation.slug", read_only=True)
     third_party = serializers.CharField(
         source="third_party.slug", read_only=True, allow_null=True, default=None
+    )
+    retained = RetainedSerializer(
+        many=True, read_only=True, help_text="What is kept after an erasure of this scope."
     )
 
     class Meta:
@@ -54,7 +69,7 @@ class ScopeSerializer(serializers.ModelSerializer[Scope]):
         fields = [
             "key", "organisation", "name", "description", "question", "role", "action",
             "kind_actions", "kind_tasks", "third_party", "identifier_types", "policy_section",
-            "limits", "position",
+            "limits", "retained", "position",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from routing.views import downloads, intake, status
+from routing.views import downloads, identity_upload, intake, status
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", intake.chooser, name="intake-chooser"),
@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("s/<str:token>/", status.status, name="status"),
     path("s/<str:token>/answer/", status.status_answer, name="status-answer"),
     path("s/<str:token>/withdraw/", status.status_withdraw, name="status-withdraw"),
+    path("s/<str:token>/identity/", identity_upload.identity_upload, name="status-identity"),
     path("s/<str:token>/files/", downloads.files, name="status-files"),
     path("s/<str:token>/files/code/", downloads.files_code, name="status-files-code"),
     path("s/<str:token>/files/<int:file_id>/", downloads.file_download, name="status-file"),

@@ -43,6 +43,7 @@ class EventType(models.TextChoices):
     # Its files (answer packages, proofs of identity, correspondence)
     FILE_ADDED = "file_added", "file added"
     FILE_DELETED = "file_deleted", "file deleted"
+    FILE_VIEWED = "file_viewed", "file viewed"
     ANSWER_READY = "answer_ready", "answer ready to download"
     DOWNLOAD_CODE_SENT = "download_code_sent", "download code sent"
     FILE_DOWNLOADED = "file_downloaded", "file downloaded"

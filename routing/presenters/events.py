@@ -271,6 +271,7 @@ SENTENCES: dict[str, Callable[[Data], str]] = {
     EventType.EMAIL_FAILED: _email_failed,
     EventType.FILE_ADDED: _fixed("A file was added."),
     EventType.FILE_DELETED: _fixed("A file was deleted."),
+    EventType.FILE_VIEWED: _fixed("Staff viewed a proof of identity."),
     EventType.ANSWER_READY: _fixed("The subject was told the answer is ready to download."),
     EventType.DOWNLOAD_CODE_SENT: _fixed("A download code was sent to the subject."),
     EventType.FILE_DOWNLOADED: _fixed("The subject downloaded a file."),

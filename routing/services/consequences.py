@@ -329,6 +329,7 @@ CONSEQUENCES: dict[EventType, Row] = {
     EventType.EMAIL_FAILED: Row(),
     EventType.FILE_ADDED: Row(),
     EventType.FILE_DELETED: Row(),
+    EventType.FILE_VIEWED: Row(),
     EventType.ANSWER_READY: Row(emails=(answer_ready,)),
     EventType.DOWNLOAD_CODE_SENT: Row(emails=(download_code,)),
     EventType.FILE_DOWNLOADED: Row(),

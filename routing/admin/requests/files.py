@@ -1,7 +1,8 @@
 """The request page's files: the list, the upload form and a delete with its reason.
 
 Both forms post to views of their own, which call the file services and redirect back to
-the page with the outcome as a message.
+the page with the outcome as a message. A proof of identity opens in the browser, for
+staff to check it, and never in a cache.
 """
 
 from __future__ import annotations
@@ -17,19 +18,23 @@ from django.http import (
     HttpResponseBase,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    StreamingHttpResponse,
 )
 from django.urls import URLPattern, path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 
 from routing.admin.requests.actions import RequestActionsMixin, error_text, form_errors
 from routing.admin.requests.forms import FileDeleteForm, FileUploadForm
 from routing.admin.tenancy import NotFoundAdmin
-from routing.models import Request, RequestFile
+from routing.models import FilePurpose, Request, RequestFile
 from routing.presenters.formats import format_datetime
 from routing.selectors.files import organisation_scopes, request_file, request_files
+from routing.selectors.identity_proofs import identity_proof
 from routing.selectors.parts import kind_name, request_parts_list
 from routing.services.actors import Actor
-from routing.services.files import file_delete, file_store
+from routing.services.files import file_chunks, file_delete, file_store
+from routing.services.identity_proofs import identity_proof_viewed
 
 ANCHOR = "files"
 
@@ -48,7 +53,19 @@ class RequestFilesMixin(RequestActionsMixin, NotFoundAdmin):
                 self.admin_site.admin_view(self.file_delete_view),
                 name="{}_{}_file_delete".format(*info),
             ),
+            path(
+                "<path:object_id>/files/<int:file_id>/view/",
+                self.admin_site.admin_view(self.file_view_view),
+                name="{}_{}_file_view".format(*info),
+            ),
         ]
+
+    def _file_view_url(self, obj: Request, file: RequestFile) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_file_view",
+            args=[obj.pk, file.pk],
+            current_app=self.admin_site.name,
+        )
 
     def _files_url(self, obj: Request) -> str:
         url = reverse(
@@ -110,13 +127,45 @@ class RequestFilesMixin(RequestActionsMixin, NotFoundAdmin):
             messages.success(request, f"{obj.reference}: {file.name} deleted.")
         return HttpResponseRedirect(self._files_url(obj))
 
+    def file_view_view(
+        self, request: HttpRequest, object_id: str, file_id: int
+    ) -> HttpResponseBase:
+        """A live proof of identity, shown inline; each opening is an event."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        # Another organisation's request is a 404 here (NotFoundAdmin).
+        obj: Request = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        file = identity_proof(obj, file_id)
+        if file is None:
+            raise Http404("No such proof of identity on this request.")
+        identity_proof_viewed(file=file, by=Actor.staff(request.user))
+        response = StreamingHttpResponse(file_chunks(file), content_type=file.content_type)
+        response["Content-Disposition"] = str(content_disposition_header(False, file.name))
+        response["Content-Length"] = str(file.size)
+        # A copy of an identity document must not outlive its deletion in any cache.
+        response["Cache-Control"] = "no-store, private"
+        response["X-Content-Type-Options"] = "nosniff"
+        # Whatever the file holds runs nothing with the admin's origin.
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
     def files_context(self, request: HttpRequest, obj: Request, can_act: bool) -> dict[str, Any]:
         zone = obj.organisation.timezone
         return {
-            "files": [_file_row(obj, file, zone) for file in request_files(obj)],
+            "files": [
+                _file_row(obj, file, zone) | {"view_url": self._viewable_url(obj, file)}
+                for file in request_files(obj)
+            ],
             "file_form": _upload_form(obj, auto_id="file-%s") if can_act else None,
             "file_delete_form": FileDeleteForm(auto_id=False) if can_act else None,
         }
+
+    def _viewable_url(self, obj: Request, file: RequestFile) -> str:
+        if file.purpose != FilePurpose.IDENTITY or file.is_deleted:
+            return ""
+        return self._file_view_url(obj, file)
 
 
 def _upload_form(obj: Request, *args: Any, **kwargs: Any) -> FileUploadForm:

@@ -32,6 +32,7 @@ from routing.selectors.staff import is_assignable
 from routing.services.actors import Actor
 from routing.services.consequences import Entry, event_record, events_record
 from routing.services.downloads import downloads_answer_ready
+from routing.services.identity_proofs import CLOSED, SETTLED, identity_proofs_discard
 from routing.services.requests.dates import (
     close_pause,
     dates_data,
@@ -104,6 +105,7 @@ def request_verify(
             status_before=found.status_before,
             extra={"token": token} if token else None,
         )
+        identity_proofs_discard(req, by, SETTLED)
     return request
 
 
@@ -183,6 +185,8 @@ def request_resume(*, request: Request, by: Actor, note: str = "") -> Request:
             **restart,
             **dates_data(req),
         )
+        if identity and by != Actor.subject():  # the subject's answer settles nothing
+            identity_proofs_discard(req, by, SETTLED)
     return request
 
 
@@ -263,6 +267,7 @@ def request_complete(
             req.status = Status.COMPLETED
             req.closed_at = now
             req.outcome_note = note
+            identity_proofs_discard(req, by, CLOSED)
         else:
             _start_work(req)
         set_dates(req)
@@ -306,6 +311,7 @@ def request_deny(*, request: Request, by: Actor, ground: str, note: str = "") ->
         event_record(
             req, by, EventType.DENIED, status_before=found.status_before, ground=ground, note=note
         )
+        identity_proofs_discard(req, by, CLOSED)
     return request
 
 
@@ -317,6 +323,7 @@ def request_withdraw(*, request: Request, by: Actor, note: str = "") -> Request:
         req.save()
         save_parts(req)
         event_record(req, by, EventType.WITHDRAWN, status_before=found.status_before, note=note)
+        identity_proofs_discard(req, by, CLOSED)
     return request
 
 
@@ -352,6 +359,7 @@ def request_mark_duplicate(*, request: Request, by: Actor, of: Request | None = 
             status_before=found.status_before,
             of=original.reference,
         )
+        identity_proofs_discard(req, by, CLOSED)
     return request
 
 
@@ -366,6 +374,7 @@ def request_expire_unverified(*, request: Request, by: Actor | None = None) -> R
         event_record(
             req, by or Actor.system(), EventType.EXPIRED, status_before=found.status_before
         )
+        identity_proofs_discard(req, by or Actor.system(), CLOSED)
     return request
 
 

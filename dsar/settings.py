@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders and follow-ups read stored, indexed times; every few minutes is enough.
     "sweep-reminders": {"task": "routing.tasks.sweep_reminders", "schedule": 300.0},
     "sweep-follow-ups": {"task": "routing.tasks.sweep_follow_ups", "schedule": 300.0},
+    "sweep-recipient-follow-ups": {
+        "task": "routing.tasks.sweep_recipient_follow_ups",
+        "schedule": 300.0,
+    },
     "send-digests": {"task": "routing.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
     # Hourly: close download windows past their end and delete their files.
     "close-download-windows": {

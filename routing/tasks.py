@@ -12,6 +12,7 @@ from routing.domain.jobs import OnCommitTask
 from routing.services import downloads, expiry, retention
 from routing.services.forwarding import follow_ups_sweep
 from routing.services.operations import heartbeat_record, worker_check_complete
+from routing.services.recipients import recipient_follow_ups_sweep
 from routing.services.reminders import digests_send, reminders_sweep
 from routing.services.sending import message_send, outbox_relay
 
@@ -59,6 +60,11 @@ def sweep_reminders() -> int:
 @shared_task(base=OnCommitTask)
 def sweep_follow_ups() -> int:
     return follow_ups_sweep()
+
+
+@shared_task(base=OnCommitTask)
+def sweep_recipient_follow_ups() -> int:
+    return recipient_follow_ups_sweep()
 
 
 @shared_task(base=OnCommitTask)

@@ -1,3 +1,3 @@
-from routing.admin import integrations, operations, registry, requests, tenancy
+from routing.admin import integrations, operations, recipients, registry, requests, tenancy
 
-__all__ = ["integrations", "operations", "registry", "requests", "tenancy"]
+__all__ = ["integrations", "operations", "recipients", "registry", "requests", "tenancy"]

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
 
 from routing.models import Customer, Membership, Organisation, Request, Scope
@@ -72,6 +72,14 @@ class TenantFormFieldsMixin:
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
+        choices = tenant_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class NotFoundAdmin(admin.ModelAdmin):

@@ -22,6 +22,8 @@ CONFIRM_SALT = "routing.intake.confirm"
 # key that signs the link.
 _CONFIRM_SEAL_SALT = "routing.intake.confirm.seal"
 ACK_SALT = "routing.route-acknowledgement"
+# Apart from a route's, so neither link can stand for the other.
+RECIPIENT_ACK_SALT = "routing.recipient-acknowledgement"
 # A customer has this long to use the link; acknowledging twice is refused by state.
 ACK_MAX_AGE = timedelta(days=90)
 
@@ -114,6 +116,11 @@ def confirmation_url(request_id: int, token: str) -> str:
 def acknowledge_url(route_id: int) -> str:
     token = signing.dumps({"route": route_id}, salt=ACK_SALT)
     return public_url(f"/ack/{token}/")
+
+
+def recipient_acknowledge_url(notice_id: int) -> str:
+    token = signing.dumps({"notice": notice_id}, salt=RECIPIENT_ACK_SALT)
+    return public_url(f"/ack/r/{token}/")
 
 
 def admin_url(request_id: int) -> str:

@@ -10,6 +10,7 @@ from routing.models.integrations import (
 from routing.models.operations import Heartbeat, WorkerCheck
 from routing.models.outbox import MessageStatus, OutboundMessage
 from routing.models.parts import PartStatus, RequestPart
+from routing.models.recipients import NoticeStatus, Recipient, RecipientNotice
 from routing.models.registry import (
     Customer,
     CustomerIdentifier,
@@ -56,9 +57,12 @@ __all__ = [
     "Integration",
     "Membership",
     "MessageStatus",
+    "NoticeStatus",
     "Organisation",
     "OutboundMessage",
     "PartStatus",
+    "Recipient",
+    "RecipientNotice",
     "ReferenceCounter",
     "Request",
     "RequestFile",

@@ -49,6 +49,11 @@ class EventType(models.TextChoices):
     FILE_DOWNLOADED = "file_downloaded", "file downloaded"
     DOWNLOADS_EXPIRED = "downloads_expired", "downloads closed"
     DOWNLOADS_REOPENED = "downloads_reopened", "downloads reopened"
+    # Recipients of the data told of an erasure, rectification or restriction (Art. 19)
+    RECIPIENTS_NOTIFIED = "recipients_notified", "recipients notified"
+    RECIPIENT_ACKNOWLEDGED = "recipient_acknowledged", "recipient acknowledged"
+    RECIPIENT_TOLD_BY_STAFF = "recipient_told_by_staff", "recipient told by staff"
+    RECIPIENT_FOLLOWED_UP = "recipient_followed_up", "recipient reminded"
     # Deadlines and delivery
     REMINDER_DUE = "reminder_due", "staff reminded"
     DIGEST_DUE = "digest_due", "daily digest"

@@ -23,12 +23,14 @@ from .specs import (
     ACTIONS,
     KIND_TASK_CODES,
     KINDS,
+    RECIPIENT_ROLES,
     REGIMES,
     RETAINED_FIELDS,
     ROLE_ACTIONS,
     ROLES,
     CustomerSpec,
     OrganisationSpec,
+    RecipientSpec,
     RegistryFiles,
     RetainedSpec,
     ScopeSpec,
@@ -77,6 +79,7 @@ _ORGANISATION_FIELDS = (
     "kinds",
     "commitments",
     "scopes",
+    "recipients",
 )
 _SCOPE_FIELDS = (
     "key",
@@ -92,6 +95,16 @@ _SCOPE_FIELDS = (
     "policy_section",
     "limits",
     "retained",
+)
+_RECIPIENT_FIELDS = (
+    "slug",
+    "name",
+    "role",
+    "purpose",
+    "scopes",
+    "privacy_email",
+    "contact_problem",
+    "source",
 )
 _COMMITMENT_FIELDS = ("label", "days", "months", "kinds", "regimes", "source")
 _THIRD_PARTY_FIELDS = ("slug", "name", "website", "policy_url", "privacy_email", "contact_problem")
@@ -382,6 +395,37 @@ def _scope(
     return scope
 
 
+def _recipients(table: _Table, scope_keys: list[str]) -> tuple[RecipientSpec, ...]:
+    """``[[recipients]]``: who receives the data of which of this organisation's scopes."""
+    result: list[RecipientSpec] = []
+    for index, data in enumerate(table.tables("recipients")):
+        raw_slug = data.get("slug")
+        label = raw_slug if isinstance(raw_slug, str) and raw_slug else f"recipients[{index}]"
+        item = _Table(data, table.file, label, _RECIPIENT_FIELDS)
+        slug = item.text("slug")
+        if not _SLUG.match(slug):
+            raise item.error("slug", f"{slug!r} must be lower case with dashes")
+        if any(existing.slug == slug for existing in result):
+            raise item.error("slug", "is defined twice")
+        scopes = item.str_list("scopes", scope_keys)
+        if not scopes:
+            raise item.error("scopes", f"must list the scopes it receives {_valid(scope_keys)}")
+        email, problem = _email_and_problem(item)
+        result.append(
+            RecipientSpec(
+                slug=slug,
+                name=item.text("name"),
+                role=item.choice("role", RECIPIENT_ROLES),
+                purpose=item.text("purpose"),
+                scopes=scopes,
+                privacy_email=email,
+                contact_problem=problem,
+                source=item.text("source"),
+            )
+        )
+    return tuple(result)
+
+
 def _commitment(data: dict[str, Any], table: _Table, index: int) -> dict[str, Any]:
     item = _Table(data, table.file, table.key, _COMMITMENT_FIELDS, f"commitments[{index}].")
     commitment: dict[str, Any] = {"label": item.text("label")}
@@ -479,6 +523,7 @@ def _organisation(path: Path, third_parties: set[str]) -> OrganisationSpec:
         scopes=tuple(scopes),
         commitments=commitments,
         forward_within_working_days=1 if forward_days is None else forward_days,
+        recipients=_recipients(table, [scope.key for scope in scopes]),
     )
     return organisation
 

@@ -41,6 +41,9 @@ KIND_TASK_CODES = ("suppress_contact", "ask_customer_to_block_number")
 # states none.
 RETAINED_FIELDS = ("what", "ground", "period", "source")
 RETAINED_REQUIRED = ("what", "ground", "source")
+# Who receives an organisation's data (GDPR Art. 4(9)): a subprocessor acting on its
+# instructions, or another recipient it discloses to.
+RECIPIENT_ROLES = ("subprocessor", "recipient")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,21 @@ class ScopeSpec:
 
 
 @dataclass(frozen=True)
+class RecipientSpec:
+    """A recipient of the data of some scopes, told of erasures, rectifications and
+    restrictions (GDPR Art. 19). ``privacy_email`` None: ``contact_problem`` says why."""
+
+    slug: str
+    name: str
+    role: str
+    purpose: str
+    scopes: tuple[str, ...]
+    privacy_email: str | None
+    contact_problem: str | None
+    source: str
+
+
+@dataclass(frozen=True)
 class OrganisationSpec:
     slug: str
     name: str
@@ -146,6 +164,7 @@ class OrganisationSpec:
     # Each commitment: {"label", "days" or "months", "kinds"?, "regimes"?, "source"}.
     commitments: tuple[dict[str, Any], ...] = field(default=(), hash=False)
     forward_within_working_days: int = 1
+    recipients: tuple[RecipientSpec, ...] = ()
 
     def scope(self, key: str) -> ScopeSpec | None:
         for scope in self.scopes:

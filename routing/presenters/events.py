@@ -228,6 +228,22 @@ def _email_failed(data: Data) -> str:
     return _sentence(f"An email{which} could not be sent{tries}", str(data.get("task") or ""))
 
 
+def _recipients_notified(data: Data) -> str:
+    names = data.get("recipients")
+    listed = ", ".join(str(n) for n in names) if isinstance(names, list) and names else ""
+    kinds = data.get("kinds")
+    of = f" of the {', '.join(str(k) for k in kinds)}" if isinstance(kinds, list) and kinds else ""
+    return _sentence(
+        f"Recipients of the data were notified{of}: {listed}"
+        if listed
+        else "Recipients of the data were notified"
+    )
+
+
+def _recipient(done: str) -> Callable[[Data], str]:
+    return lambda data: _sentence(f"{data.get('recipient') or 'A recipient'} {done}")
+
+
 def _fixed(text: str) -> Callable[[Data], str]:
     return lambda data: text
 
@@ -263,6 +279,10 @@ SENTENCES: dict[str, Callable[[Data], str]] = {
     ),
     EventType.ROUTE_CUSTOMER_SET: _route_customer_set,
     EventType.ROUTE_FOLLOWED_UP: _route_followed_up,
+    EventType.RECIPIENTS_NOTIFIED: _recipients_notified,
+    EventType.RECIPIENT_ACKNOWLEDGED: _recipient("acknowledged the notice"),
+    EventType.RECIPIENT_TOLD_BY_STAFF: _recipient("was told by staff"),
+    EventType.RECIPIENT_FOLLOWED_UP: _recipient("was reminded of the notice"),
     EventType.REMINDER_DUE: _fixed("Staff were reminded of the due date."),
     EventType.DIGEST_DUE: _fixed("The daily digest listed this request."),
     EventType.DUE_SOON: _deadline("Due soon"),

@@ -37,6 +37,7 @@ from routing.models import (
     TargetType,
 )
 from routing.presenters.identifiers import identifier_rows
+from routing.selectors.recipients import request_recipient_notices
 from routing.selectors.status import request_for_token
 
 
@@ -61,6 +62,16 @@ class PartLine:
 
 
 @dataclass(frozen=True)
+class RecipientLine:
+    """A recipient of the subject's data told of a change to it (GDPR Art. 19)."""
+
+    name: str
+    parts: list[str]
+    on: date
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class StatusPage:
     request: Request
     organisation: Organisation
@@ -80,6 +91,7 @@ class StatusPage:
     identifiers: list[tuple[str, str]] = field(default_factory=list)
     # Closed as a duplicate: the reference of the request it was handled with.
     merged_into: str = ""
+    recipients: list[RecipientLine] = field(default_factory=list)
 
     @property
     def can_answer(self) -> bool:
@@ -291,6 +303,15 @@ def status_page(request: Request) -> StatusPage:
         else [],
         identifiers=identifier_rows(request),
         merged_into=merged_into,
+        recipients=[
+            RecipientLine(
+                name=notice.recipient_name,
+                parts=[kind_label(request.regime, kind) for kind in notice.kinds],
+                on=local_date(request.organisation, notice.created_at),
+                confirmed=notice.acknowledged_at is not None,
+            )
+            for notice in request_recipient_notices(request)
+        ],
     )
 
 

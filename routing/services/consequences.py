@@ -30,7 +30,9 @@ from routing.models import (
     CLOSED_STATUSES,
     Event,
     EventType,
+    NoticeStatus,
     OutboundMessage,
+    RecipientNotice,
     Request,
     Route,
     RouteStatus,
@@ -232,6 +234,23 @@ def customers_told_of_outcome(o: Occasion) -> list[OutboundMessage]:
     return [message for message in built if message is not None]
 
 
+def recipients_told(o: Occasion) -> list[OutboundMessage]:
+    """Each recipient with an address hears of the change (GDPR Art. 19)."""
+    notices = RecipientNotice.objects.filter(pk__in=o.data.get("notices", []))
+    built = (
+        messages.recipient_notice(n, f"recipient_notice:{n.pk}")
+        for n in notices.filter(status=NoticeStatus.SENT).select_related("request__organisation")
+    )
+    return [message for message in built if message is not None]
+
+
+def recipient_follow_up(o: Occasion) -> OutboundMessage | None:
+    notice = o.extra["notice"]
+    if notice.status != NoticeStatus.SENT:
+        return None
+    return messages.recipient_follow_up(notice, f"recipient_follow_up:{notice.pk}:1")
+
+
 def routes_summary(o: Occasion) -> OutboundMessage | None:
     """A customer found for an open request: the subject hears where that part went."""
     if _req(o).status not in (Status.NEW, Status.IN_PROGRESS, Status.AWAITING_SUBJECT):
@@ -335,6 +354,10 @@ CONSEQUENCES: dict[EventType, Row] = {
     EventType.FILE_DOWNLOADED: Row(),
     EventType.DOWNLOADS_EXPIRED: Row(),
     EventType.DOWNLOADS_REOPENED: Row(emails=(answer_ready_again,)),
+    EventType.RECIPIENTS_NOTIFIED: Row(emails=(recipients_told,)),
+    EventType.RECIPIENT_ACKNOWLEDGED: Row(),
+    EventType.RECIPIENT_TOLD_BY_STAFF: Row(),
+    EventType.RECIPIENT_FOLLOWED_UP: Row(emails=(recipient_follow_up,), audited=False),
     EventType.REMINDER_DUE: Row(emails=(staff_reminder,), audited=False),
     EventType.DIGEST_DUE: Row(emails=(staff_digest,), audited=False),
     EventType.DUE_SOON: Row(webhooks=(due_soon,), audited=False),
@@ -447,29 +470,6 @@ def event_record(
     """Write one event and store what it causes (see ``events_record``)."""
     entry = Entry(by=by, type=type, data=data, route=route)
     return events_record(request, [entry], status_before=status_before, extra=extra)[0]
-
-
-def events_record_silent(
-    request_ids: Sequence[int], by: Actor, type: EventType, *, at: datetime, **data: Any
-) -> None:
-    """One event each for many requests, in one insert, for a type that causes nothing
-    (the retention purge)."""
-    row = CONSEQUENCES[type]
-    assert row.audited, f"{type} is not written to the trail"
-    if row.emails or row.webhooks:
-        raise ValueError(f"{type} causes something: use events_record")
-    Event.objects.bulk_create(
-        Event(
-            request_id=pk,
-            created_at=at,
-            actor_type=by.type,
-            actor_user=by.user,
-            actor_label=by.label,
-            type=type,
-            data=data,
-        )
-        for pk in request_ids
-    )
 
 
 def occasion_record(

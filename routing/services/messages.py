@@ -22,6 +22,7 @@ from routing.domain.links import (
     confirmation_max_age,
     confirmation_url,
     public_url,
+    recipient_acknowledge_url,
     status_path,
 )
 from routing.domain.status_links import later_status_url
@@ -36,7 +37,7 @@ from routing.domain.wording import (
     refusal_text,
     route_lines,
 )
-from routing.models import OutboundMessage, Request, Route, RouteStatus
+from routing.models import OutboundMessage, RecipientNotice, Request, Route, RouteStatus, Scope
 from routing.selectors.parts import request_parts_list
 from routing.services.outbox import message_build
 
@@ -248,6 +249,44 @@ def forward_follow_up(route: Route) -> OutboundMessage | None:
         "forward_follow_up",
         f"forward_follow_up:{route.pk}:1",
         acknowledge_url=acknowledge_url(route.pk),
+    )
+
+
+def recipient_notice(notice: RecipientNotice, key: str) -> OutboundMessage | None:
+    """A recipient of the data hears that the subject's data was erased, rectified or
+    restricted, with what finds it and a link to confirm receipt (GDPR Art. 19)."""
+    return _to_recipient(notice, key, template="recipient_notice")
+
+
+def recipient_follow_up(notice: RecipientNotice, key: str) -> OutboundMessage | None:
+    return _to_recipient(notice, key, template="recipient_follow_up")
+
+
+def _to_recipient(notice: RecipientNotice, key: str, *, template: str) -> OutboundMessage | None:
+    if not notice.email:
+        return None
+    request = notice.request
+    language = request.organisation.language_for_customers
+    scopes = Scope.objects.filter(key__in=notice.scope_keys).order_by("position")
+    with translation.override(language):
+        context = {
+            "request": request,
+            "organisation": request.organisation,
+            "notice": notice,
+            "name": notice.recipient_name,
+            "parts": part_labels(request, notice.kinds),
+            "scope_names": [translated(scope.name) for scope in scopes],
+            "identifiers_text": identifiers_text({**request.identifiers}),
+            "acknowledge_url": recipient_acknowledge_url(notice.pk),
+            "timezone": request.organisation.timezone,
+        }
+    return message_build(
+        template=template,
+        recipient=notice.email,
+        context=context,
+        dedup_key=key,
+        language=language,
+        request=request,
     )
 
 

@@ -9,8 +9,21 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from routing.models import Customer, CustomerIdentifier, Organisation, Scope, ThirdParty
-from routing.planning import CustomerSpec, OrganisationSpec, RegistryFiles, ThirdPartySpec
+from routing.models import (
+    Customer,
+    CustomerIdentifier,
+    Organisation,
+    Recipient,
+    Scope,
+    ThirdParty,
+)
+from routing.planning import (
+    CustomerSpec,
+    OrganisationSpec,
+    RecipientSpec,
+    RegistryFiles,
+    ThirdPartySpec,
+)
 
 
 @dataclass
@@ -56,7 +69,7 @@ def _upsert(
     return instance
 
 
-def _contact_values(spec: OrganisationSpec | ThirdPartySpec) -> dict[str, Any]:
+def _contact_values(spec: OrganisationSpec | ThirdPartySpec | RecipientSpec) -> dict[str, Any]:
     # A published address replaces the stored one; a missing one keeps what staff entered.
     values: dict[str, Any] = {"contact_problem": spec.contact_problem or ""}
     if spec.privacy_email:
@@ -136,6 +149,8 @@ def registry_load(
                 f"scope {scope.key}",
                 report,
             )
+        for recipient in spec.recipients:
+            _recipient_load(organisation, recipient, report)
     for customer in demo_customers:
         organisation = Organisation.objects.get(slug=customer.organisation)
         if Customer.objects.filter(organisation=organisation, name=customer.name).exists():
@@ -151,6 +166,29 @@ def registry_load(
         )
         report.created.append(f"demo customer {customer.name}")
     return report
+
+
+def _recipient_load(organisation: Organisation, spec: RecipientSpec, report: LoadReport) -> None:
+    row = _upsert(
+        Recipient,
+        {"organisation": organisation, "slug": spec.slug},
+        {
+            "name": spec.name,
+            "role": spec.role,
+            "purpose": spec.purpose,
+            "source": spec.source,
+            **_contact_values(spec),
+        },
+        f"recipient {organisation.slug}:{spec.slug}",
+        report,
+    )
+    # Scopes staff added in the admin stay; the file's are added.
+    label = f"recipient {organisation.slug}:{spec.slug}"
+    missing = list(Scope.objects.filter(key__in=spec.scopes).exclude(recipients=row))
+    if missing:
+        row.scopes.add(*missing)
+        if label not in report.created:
+            report.updated.append(f"{label} (scopes)")
 
 
 @transaction.atomic

@@ -174,5 +174,6 @@ def test_an_occasion_found_by_a_sweep_is_not_written_to_the_trail(event_type) ->
         EventType.DUE_SOON,
         EventType.OVERDUE,
         EventType.ROUTE_FOLLOWED_UP,
+        EventType.RECIPIENT_FOLLOWED_UP,
     }
     assert row.audited == (event_type not in sweeps)

@@ -33,6 +33,7 @@ from routing.admin.requests.actions import (
 )
 from routing.admin.requests.files import RequestFilesMixin
 from routing.admin.requests.forms import CustomerForm
+from routing.admin.requests.recipients import RequestRecipientsMixin
 from routing.admin.tenancy import NotFoundAdmin
 from routing.models import EventType, Request, Route
 from routing.presenters.events import event_sentence
@@ -43,7 +44,9 @@ from routing.services.actors import Actor
 from routing.services.requests import TransitionError
 
 
-class RequestPageMixin(RequestFilesMixin, RequestActionsMixin, NotFoundAdmin):
+class RequestPageMixin(
+    RequestFilesMixin, RequestRecipientsMixin, RequestActionsMixin, NotFoundAdmin
+):
     """The change page of a request, read-only, with a form per action the state allows.
 
     Its views load the request with ``NotFoundAdmin.get_object``, which answers a foreign or
@@ -64,6 +67,7 @@ class RequestPageMixin(RequestFilesMixin, RequestActionsMixin, NotFoundAdmin):
                 name="{}_{}_route".format(*info),
             ),
             *self.file_urls(),
+            *self.recipient_urls(),
             *super().get_urls(),
         ]
 
@@ -205,6 +209,7 @@ class RequestPageMixin(RequestFilesMixin, RequestActionsMixin, NotFoundAdmin):
             "page_actions": page_actions,
             "can_act": can_act,
             **self.files_context(request, obj, can_act),
+            **self.recipients_context(obj, can_act),
         }
 
 

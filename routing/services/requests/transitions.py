@@ -33,6 +33,7 @@ from routing.services.actors import Actor
 from routing.services.consequences import Entry, event_record, events_record
 from routing.services.downloads import downloads_answer_ready
 from routing.services.identity_proofs import CLOSED, SETTLED, identity_proofs_discard
+from routing.services.recipients import recipients_notify
 from routing.services.requests.dates import (
     close_pause,
     dates_data,
@@ -283,6 +284,7 @@ def request_complete(
             **kinds_data(req, parts),
         )
         downloads_answer_ready(request=req, by=by, kinds=[part.kind for part in parts])
+        recipients_notify(request=req, by=by, kinds=[part.kind for part in parts])
     return request
 
 
